@@ -1,0 +1,3 @@
+from phrasebook.cli import main
+
+main()

@@ -1,0 +1,29 @@
+"""Time in one place: aware UTC datetimes (as FSRS requires), their stored ISO form, and the study day."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+DAY_ROLLOVER_HOUR = 4  # a study day runs 04:00 → 04:00 local time, as in Anki
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso(moment: datetime) -> str:
+    """Fixed-width ISO text, so stored times sort and compare correctly as strings."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def parse(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def day_start(now: datetime, rollover_hour: int = DAY_ROLLOVER_HOUR) -> datetime:
+    """The start (in UTC) of the local study day containing `now`."""
+    local = now.astimezone()
+    start = local.replace(hour=rollover_hour, minute=0, second=0, microsecond=0)
+    if local < start:
+        start -= timedelta(days=1)
+    return start.astimezone(UTC)

@@ -1,0 +1,48 @@
+"""Integrity checks: SQLite's own, and that every card's stored state equals a replay of its review log.
+
+The review log is the source of truth; `rebuild` rewrites card state from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from phrasebook.clock import parse
+from phrasebook.scheduler import CardState, Scheduler
+from phrasebook.session import card_state
+from phrasebook.store import Store
+from phrasebook.store import cards as q
+
+
+@dataclass
+class Report:
+    integrity: str = "ok"
+    foreign_keys: int = 0
+    cards_checked: int = 0
+    mismatched: list[int] = field(default_factory=list)
+    repaired: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return (self.integrity == "ok" and not self.foreign_keys
+                and (not self.mismatched or self.repaired == len(self.mismatched)))
+
+
+def replayed_state(store: Store, card_id: int, scheduler: Scheduler) -> CardState:
+    log = q.card_log(store, card_id)
+    return scheduler.replay(card_id, ((r["rating"], parse(r["reviewed_at"])) for r in log))
+
+
+def check(store: Store, *, rebuild: bool = False, scheduler: Scheduler | None = None) -> Report:
+    scheduler = scheduler or Scheduler()
+    report = Report(integrity=store.value("PRAGMA integrity_check"),
+                    foreign_keys=len(store.rows("PRAGMA foreign_key_check")))
+    for card_id in q.reviewed_card_ids(store):
+        report.cards_checked += 1
+        expected = replayed_state(store, card_id, scheduler)
+        if card_state(q.card(store, card_id)) != expected:
+            report.mismatched.append(card_id)
+            if rebuild:
+                q.set_card_state(store, card_id, expected.to_dict())
+                report.repaired += 1
+    return report

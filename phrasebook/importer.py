@@ -1,0 +1,115 @@
+"""Deck import: derive pinyin and pronunciation aids, then write every deck in one transaction.
+
+All-or-nothing: decks are validated first (decks.load_decks), and the write is a single transaction, so a
+failure leaves the database exactly as it was. Unchanged files (same digest) are skipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from phrasebook.clock import iso, utcnow
+from phrasebook.decks import Deck, deck_files, file_digest, load_decks, load_scenarios
+from phrasebook.store import Store
+from phrasebook.store import content as q
+
+
+@dataclass
+class ImportResult:
+    imported: list[str] = field(default_factory=list)  # deck ids written
+    unchanged: list[str] = field(default_factory=list)
+    retired: list[str] = field(default_factory=list)
+    phrases: int = 0
+
+
+def derive(deck: Deck) -> list[q.PhraseRow]:
+    """Pinyin (glossary-corrected, or the phrase's override) and romanisation for every phrase."""
+    from phrasebook.pinyin import to_pinyin
+    from phrasebook.romanize import romanize
+
+    return [
+        q.PhraseRow(
+            phrase_id=p.id, scenario=p.scenario, speaker=p.speaker, zh=p.zh,
+            pinyin=p.pinyin or to_pinyin(p.zh), note=p.note,
+            translations={
+                lang: (text, romanize(lang, text), p.alternatives.get(lang, ()))
+                for lang, text in p.translations.items()
+            },
+        )
+        for p in deck.phrases
+    ]
+
+
+def import_decks(
+    store: Store,
+    decks: list[Deck],
+    *,
+    scenarios: dict[str, dict[str, str]],
+    positions: dict[str, int] | None = None,
+    retire: list[str] = (),
+    force: bool = False,
+    now: datetime | None = None,
+) -> ImportResult:
+    """Write `decks` (skipping unchanged ones unless `force`) and retire the deck ids in `retire`."""
+    stored = q.deck_digests(store)
+    result = ImportResult(retired=[d for d in retire if d in stored])
+    todo = []
+    for deck in decks:
+        if not force and stored.get(deck.id, ("", ""))[0] == deck.digest:
+            result.unchanged.append(deck.id)
+        else:
+            todo.append((deck, derive(deck)))  # derive outside the transaction: it is the slow part
+    if not todo and not result.retired:
+        return result
+    next_position = max((r["position"] for r in store.rows("SELECT position FROM decks")), default=-1) + 1
+    existing = {r["id"]: r["position"] for r in store.rows("SELECT id, position FROM decks")}
+    with store.write() as conn:
+        q.save_scenarios(conn, scenarios)
+        for deck, rows in todo:
+            if positions and deck.id in positions:
+                position = positions[deck.id]
+            elif deck.id in existing:
+                position = existing[deck.id]
+            else:
+                position, next_position = next_position, next_position + 1
+            meta = {"id": deck.id, "version": deck.version, "title_zh": deck.title_zh,
+                    "title_en": deck.title_en, "languages": list(deck.languages),
+                    "source": str(deck.path), "digest": deck.digest}
+            q.save_deck(conn, deck=meta, position=position, phrases=rows, now=iso(now or utcnow()))
+            result.imported.append(deck.id)
+            result.phrases += len(rows)
+        q.retire_decks(conn, result.retired)
+    return result
+
+
+def sync_folder(store: Store, folder: Path, *, force: bool = False) -> ImportResult:
+    """Bring the database in line with a deck folder: import changed files, retire decks whose file is gone."""
+    folder = folder.resolve()
+    decks = load_decks(folder)
+    ids = {d.id for d in decks}
+    files = {str(p) for p in deck_files(folder)}
+    gone = [deck_id for deck_id, (_digest, source) in q.deck_digests(store).items()
+            if deck_id not in ids and Path(source).parent == folder and source not in files]
+    return import_decks(
+        store, decks, scenarios=load_scenarios(folder),
+        positions={d.id: i for i, d in enumerate(decks)}, retire=gone, force=force,
+    )
+
+
+def folder_changed(store: Store, folder: Path) -> bool:
+    """Cheap start-up check (hashes only, no pypinyin): does the folder differ from the database?"""
+    folder = folder.resolve()
+    stored = {source: digest for digest, source in q.deck_digests(store).values()}
+    files = deck_files(folder)
+    if {str(p) for p in files} != {s for s in stored if Path(s).parent == folder}:
+        return True
+    return any(file_digest(p.read_bytes()) != stored.get(str(p)) for p in files)
+
+
+def sync_if_changed(store: Store, folder: Path) -> ImportResult | None:
+    """What the app and CLI do on start: re-import the deck folder only when its files changed."""
+    if folder.is_dir() and folder_changed(store, folder):
+        return sync_folder(store, folder)
+    return None

@@ -1,0 +1,50 @@
+"""Every path the program uses, in one place, each overridable from the environment (tests use that)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_DIR = PACKAGE_DIR.parent
+
+ENV_HOME = "PHRASEBOOK_HOME"
+ENV_DB = "PHRASEBOOK_DB"
+ENV_DECKS = "PHRASEBOOK_DECKS"
+ENV_AUDIO = "PHRASEBOOK_AUDIO"
+
+
+def data_dir() -> Path:
+    """Where the database lives by default: $PHRASEBOOK_HOME or the platform's user data dir."""
+    if home := os.environ.get(ENV_HOME):
+        return Path(home)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("phrasebook", appauthor=False))
+
+
+def db_path(override: str | os.PathLike[str] | None = None) -> Path:
+    """The SQLite file: --db, then $PHRASEBOOK_DB, then <data dir>/phrasebook.db."""
+    if override:
+        return Path(override)
+    if env := os.environ.get(ENV_DB):
+        return Path(env)
+    return data_dir() / "phrasebook.db"
+
+
+def decks_dir() -> Path:
+    """The bundled decks: $PHRASEBOOK_DECKS or the repository's decks/ folder."""
+    return Path(os.environ.get(ENV_DECKS) or REPO_DIR / "decks")
+
+
+def audio_dir() -> Path:
+    """Generated audio cache: $PHRASEBOOK_AUDIO or the repository's audio/ folder."""
+    return Path(os.environ.get(ENV_AUDIO) or REPO_DIR / "audio")
+
+
+def locales_dir() -> Path:
+    return PACKAGE_DIR / "locales"
+
+
+def tui_css() -> Path:
+    return PACKAGE_DIR / "tui" / "app.tcss"

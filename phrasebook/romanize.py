@@ -1,0 +1,54 @@
+"""Pronunciation aids for the foreign text: romaji for Japanese, Revised Romanization for Korean.
+
+Japanese goes through cutlet (MeCab/unidic-lite: real word boundaries and particle readings wa/e/o);
+its few wrong readings in our domain are corrected by decks/_romaji.toml. Russian carries stress marks in
+the deck text itself; English needs none. Computed at deck import and stored, never at TUI start-up.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import cache
+
+from phrasebook.paths import decks_dir
+
+
+@cache
+def _cutlet():
+    import cutlet
+
+    return cutlet.Cutlet(use_foreign_spelling=False)
+
+
+@cache
+def romaji_fixes() -> dict[str, str]:
+    """Wrong romaji word → right one (e.g. gaikokunin → gaikokujin), from decks/_romaji.toml."""
+    path = decks_dir() / "_romaji.toml"
+    if not path.exists():
+        return {}
+    with open(path, "rb") as fh:
+        return dict(tomllib.load(fh).get("fixes", {}))
+
+
+def japanese(text: str) -> str:
+    out = _cutlet().romaji(text)
+    for wrong, right in romaji_fixes().items():
+        out = re.sub(rf"\b{re.escape(wrong)}\b", right, out)
+        out = re.sub(rf"\b{re.escape(wrong.capitalize())}\b", right.capitalize(), out)
+    return out
+
+
+def korean(text: str) -> str:
+    from korean_romanizer.romanizer import Romanizer
+
+    return Romanizer(text).romanize()
+
+
+def romanize(lang: str, text: str) -> str | None:
+    """The aid shown under the foreign phrase, or None where the script is already Latin/Cyrillic."""
+    if lang == "ja":
+        return japanese(text)
+    if lang == "ko":
+        return korean(text)
+    return None

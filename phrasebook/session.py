@@ -1,0 +1,181 @@
+"""A drill session: which card comes next, answering it, undoing the last answer, the summary.
+
+Queue order: due learning cards, then due reviews (within the daily review limit), then new cards in deck order
+(within the daily new limit); when nothing else is left, learning cards due in the next 20 minutes come early
+(Anki's learn-ahead). Every answer is committed before the next card is fetched.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from phrasebook.clock import day_start, iso, parse, utcnow
+from phrasebook.people import Person
+from phrasebook.scheduler import LEARNING, NEW, RELEARNING, REVIEW, CardState, Scheduler
+from phrasebook.store import Store
+from phrasebook.store import cards as q
+
+LEARN_AHEAD = timedelta(minutes=20)
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """One card as the drill shows it."""
+
+    card_id: int
+    deck_id: str
+    lang: str
+    direction: str  # produce: Chinese → foreign; recognise: foreign → meaning
+    phrase_id: str
+    scenario: str
+    scenario_name: dict[str, str]
+    speaker: str
+    zh: str
+    pinyin: str
+    note: str | None
+    text: str
+    romanization: str | None
+    alternatives: tuple[str, ...]
+    card: CardState
+
+
+@dataclass
+class Summary:
+    started_at: datetime
+    ended_at: datetime | None = None
+    ratings: Counter = field(default_factory=Counter)
+    new: int = 0
+    leeches: list[str] = field(default_factory=list)
+
+    @property
+    def answered(self) -> int:
+        return sum(self.ratings.values())
+
+    @property
+    def minutes(self) -> float:
+        return ((self.ended_at or self.started_at) - self.started_at).total_seconds() / 60
+
+
+def card_state(row) -> CardState:
+    return CardState(
+        state=row["state"], step=row["step"], stability=row["stability"], difficulty=row["difficulty"],
+        due=parse(row["due"]), last_review=parse(row["last_review"]), reps=row["reps"], lapses=row["lapses"],
+        leech=bool(row["leech"]),
+    )
+
+
+def prepare(store: Store, person: Person) -> int:
+    """Make sure the person has a card for every active phrase in the languages they study."""
+    with store.write() as conn:
+        return q.ensure_cards(conn, person.id, person.settings.languages)
+
+
+class DrillSession:
+    def __init__(self, store: Store, person: Person, *, deck: str | None = None, lang: str | None = None,
+                 scheduler: Scheduler | None = None, clock: Callable[[], datetime] = utcnow) -> None:
+        self.store, self.person, self.deck, self.lang = store, person, deck, lang
+        self.scheduler = scheduler or Scheduler()
+        self.clock = clock
+        now = clock()
+        prepare(store, person)
+        self.new_today, self.reviews_today = q.day_counts(store, person.id, iso(day_start(now)))
+        self.session_id = q.start_session(store, person.id, deck, lang, iso(now))
+        self.summary = Summary(started_at=now)
+        self._answers: list[tuple[int, Prompt, int]] = []  # (review id, prompt, rating) for undo
+
+    # -- the queue -------------------------------------------------------------------------------
+    def _new_allowed(self) -> bool:
+        return self.new_today < self.person.settings.new_per_day
+
+    def _reviews_allowed(self) -> bool:
+        return self.reviews_today < self.person.settings.reviews_per_day
+
+    def next(self) -> Prompt | None:
+        """The next card to show, or None when the session is done."""
+        now = self.clock()
+        pid, deck, lang = self.person.id, self.deck, self.lang
+        row = q.next_due(self.store, pid, (LEARNING, RELEARNING), iso(now), deck, lang)
+        if row is None and self._reviews_allowed():
+            row = q.next_due(self.store, pid, (REVIEW,), iso(now), deck, lang)
+        if row is None and self._new_allowed():
+            row = q.next_new(self.store, pid, deck, lang)
+        if row is None:
+            row = q.next_due(self.store, pid, (LEARNING, RELEARNING), iso(now + LEARN_AHEAD), deck, lang)
+        return self._prompt(row) if row else None
+
+    def _prompt(self, row) -> Prompt:
+        f = q.prompt_fields(self.store, row["id"])
+        return Prompt(
+            card_id=row["id"], deck_id=row["deck_id"], lang=row["lang"], direction=row["direction"],
+            phrase_id=f["phrase_id"], scenario=f["scenario"],
+            scenario_name={"zh": f["scenario_zh"] or f["scenario"], "en": f["scenario_en"] or f["scenario"]},
+            speaker=f["speaker"], zh=f["zh"], pinyin=f["pinyin"], note=f["note"], text=f["text"],
+            romanization=f["romanization"], alternatives=tuple(json.loads(f["alternatives"])),
+            card=card_state(row),
+        )
+
+    def remaining(self) -> dict[str, int]:
+        """Cards left now in this session's scope: learning, review and new (after daily limits)."""
+        now = iso(self.clock())
+        counts = {"learning": 0, "review": 0, "new": 0}
+        for r in q.deck_counts(self.store, self.person.id, now):
+            if (self.deck is None or r["deck_id"] == self.deck) and (self.lang is None or r["lang"] == self.lang):
+                counts["learning"] += r["learning_due"]
+                counts["review"] += r["review_due"]
+                counts["new"] += r["new"]
+        s = self.person.settings
+        counts["review"] = min(counts["review"], max(0, s.reviews_per_day - self.reviews_today))
+        counts["new"] = min(counts["new"], max(0, s.new_per_day - self.new_today))
+        return counts
+
+    # -- answering -------------------------------------------------------------------------------
+    def intervals(self, prompt: Prompt) -> dict[int, timedelta]:
+        return self.scheduler.preview(prompt.card_id, prompt.card, self.clock())
+
+    def answer(self, prompt: Prompt, rating: int, duration_ms: int | None = None, mode: str = "self") -> CardState:
+        """Grade a card: schedule it with FSRS and commit review + new state in one transaction."""
+        now = self.clock()
+        after = self.scheduler.review(prompt.card_id, prompt.card, rating, now)
+        review_id = q.record_answer(
+            self.store, card_id=prompt.card_id, person_id=self.person.id, session_id=self.session_id,
+            rating=rating, reviewed_at=iso(now), duration_ms=duration_ms, mode=mode,
+            before=prompt.card.to_dict(), after=after.to_dict(),
+        )
+        self._count(prompt.card.state, +1)
+        self.summary.ratings[rating] += 1
+        if after.leech and not prompt.card.leech:
+            self.summary.leeches.append(prompt.phrase_id)
+        self._answers.append((review_id, prompt, rating))
+        return after
+
+    def _count(self, state_before: int, delta: int) -> None:
+        if state_before == NEW:
+            self.new_today += delta
+            self.summary.new += delta
+        elif state_before == REVIEW:
+            self.reviews_today += delta
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._answers)
+
+    def undo(self) -> Prompt | None:
+        """Cancel this session's last answer (logged as an undo row) and return that card to show again."""
+        if not self._answers:
+            return None
+        review_id, prompt, rating = self._answers.pop()
+        q.record_undo(self.store, review_id, iso(self.clock()))
+        self._count(prompt.card.state, -1)
+        self.summary.ratings[rating] -= 1
+        if prompt.phrase_id in self.summary.leeches and not prompt.card.leech:
+            self.summary.leeches.remove(prompt.phrase_id)
+        return self._prompt(q.card(self.store, prompt.card_id))
+
+    def finish(self) -> Summary:
+        self.summary.ended_at = self.clock()
+        q.end_session(self.store, self.session_id, iso(self.summary.ended_at))
+        return self.summary

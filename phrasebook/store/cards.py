@@ -1,0 +1,162 @@
+"""SQL for cards, the review log and study sessions: the answer path lives here, so it is kept lean."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+
+from phrasebook.store.db import Store
+
+CARD = """c.id, c.person_id, c.phrase_pk, c.lang, c.direction, c.deck_id, c.state, c.step, c.stability,
+          c.difficulty, c.due, c.last_review, c.reps, c.lapses, c.leech"""
+FILTER = "(:deck IS NULL OR c.deck_id = :deck) AND (:lang IS NULL OR c.lang = :lang)"
+NOT_UNDONE = "NOT EXISTS (SELECT 1 FROM reviews u WHERE u.undoes = r.id)"
+
+
+def ensure_cards(conn: sqlite3.Connection, person_id: int, langs: Sequence[str]) -> int:
+    """Create the missing cards of a person for these languages: clerk lines → produce, applicant → recognise."""
+    marks = ",".join("?" * len(langs))
+    cur = conn.execute(
+        f"""INSERT OR IGNORE INTO cards (person_id, phrase_pk, lang, direction, deck_id, position)
+            SELECT ?, p.pk, t.lang, CASE p.speaker WHEN 'clerk' THEN 'produce' ELSE 'recognise' END,
+                   p.deck_id, p.position
+            FROM phrases p JOIN translations t ON t.phrase_pk = p.pk
+            WHERE NOT p.retired AND t.lang IN ({marks})""",
+        (person_id, *langs),
+    )
+    return cur.rowcount
+
+
+def next_due(store: Store, person_id: int, states: tuple[int, ...], until: str,
+             deck: str | None = None, lang: str | None = None) -> sqlite3.Row | None:
+    """The earliest-due active card in one of `states` with due <= until."""
+    marks = ",".join(str(int(s)) for s in states)
+    return store.row(
+        f"""SELECT {CARD} FROM cards c
+            WHERE c.person_id = :person AND c.active = 1 AND c.state IN ({marks}) AND c.due <= :until
+              AND {FILTER}
+            ORDER BY c.due LIMIT 1""",
+        {"person": person_id, "until": until, "deck": deck, "lang": lang},
+    )
+
+
+def next_new(store: Store, person_id: int, deck: str | None = None, lang: str | None = None) -> sqlite3.Row | None:
+    """The first new card in deck order."""
+    return store.row(
+        f"""SELECT {CARD} FROM cards c
+            WHERE c.person_id = :person AND c.active = 1 AND c.state = 0 AND {FILTER}
+            ORDER BY c.position, c.lang LIMIT 1""",
+        {"person": person_id, "deck": deck, "lang": lang},
+    )
+
+
+def card(store: Store, card_id: int) -> sqlite3.Row | None:
+    return store.row(f"SELECT {CARD} FROM cards c WHERE c.id = ?", (card_id,))
+
+
+def prompt_fields(store: Store, card_id: int) -> sqlite3.Row:
+    """What the drill screen shows for a card: the phrase and its translation in the card's language."""
+    return store.row(
+        """SELECT p.phrase_id, p.scenario, p.speaker, p.zh, p.pinyin, p.note, t.text, t.romanization,
+                  t.alternatives, s.zh AS scenario_zh, s.en AS scenario_en
+           FROM cards c JOIN phrases p ON p.pk = c.phrase_pk
+           JOIN translations t ON t.phrase_pk = c.phrase_pk AND t.lang = c.lang
+           LEFT JOIN scenarios s ON s.id = p.scenario
+           WHERE c.id = ?""",
+        (card_id,),
+    )
+
+
+def _set_card(conn: sqlite3.Connection, card_id: int, state: dict) -> None:
+    conn.execute(
+        """UPDATE cards SET state=:state, step=:step, stability=:stability, difficulty=:difficulty, due=:due,
+             last_review=:last_review, reps=:reps, lapses=:lapses, leech=:leech WHERE id=:id""",
+        {**state, "id": card_id},
+    )
+
+
+def record_answer(store: Store, *, card_id: int, person_id: int, session_id: int | None, rating: int,
+                  reviewed_at: str, duration_ms: int | None, mode: str, before: dict, after: dict) -> int:
+    """Append the review and move the card to its new state, in one transaction; returns the review id."""
+    with store.write() as conn:
+        review_id = conn.execute(
+            """INSERT INTO reviews (card_id, person_id, session_id, rating, reviewed_at, duration_ms, mode,
+                                    state_before, prior)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (card_id, person_id, session_id, rating, reviewed_at, duration_ms, mode, before["state"],
+             json.dumps(before)),
+        ).lastrowid
+        _set_card(conn, card_id, after)
+    return review_id
+
+
+def record_undo(store: Store, review_id: int, undone_at: str) -> dict:
+    """Cancel a review by appending an 'undo' row and restoring the card's prior state; returns that state."""
+    with store.write() as conn:
+        r = conn.execute("SELECT card_id, person_id, session_id, prior FROM reviews WHERE id = ?",
+                         (review_id,)).fetchone()
+        prior = json.loads(r["prior"])
+        conn.execute(
+            """INSERT INTO reviews (card_id, person_id, session_id, kind, reviewed_at, undoes, mode)
+               VALUES (?, ?, ?, 'undo', ?, ?, 'undo')""",
+            (r["card_id"], r["person_id"], r["session_id"], undone_at, review_id),
+        )
+        _set_card(conn, r["card_id"], prior)
+    return prior
+
+
+def card_log(store: Store, card_id: int) -> list[sqlite3.Row]:
+    """A card's live (not undone) reviews, oldest first: the input to a replay."""
+    return store.rows(
+        f"""SELECT r.id, r.rating, r.reviewed_at, r.mode FROM reviews r
+            WHERE r.card_id = ? AND r.kind = 'review' AND {NOT_UNDONE} ORDER BY r.id""",
+        (card_id,),
+    )
+
+
+def reviewed_card_ids(store: Store) -> list[int]:
+    return [r[0] for r in store.rows("SELECT id FROM cards WHERE reps > 0 OR id IN (SELECT card_id FROM reviews)")]
+
+
+def set_card_state(store: Store, card_id: int, state: dict) -> None:
+    with store.write() as conn:
+        _set_card(conn, card_id, state)
+
+
+def day_counts(store: Store, person_id: int, since: str) -> tuple[int, int]:
+    """(new cards introduced, reviews of known cards) since `since`, undone answers excluded."""
+    found = store.row(
+        f"""SELECT coalesce(sum(r.state_before = 0), 0), coalesce(sum(r.state_before = 2), 0)
+            FROM reviews r WHERE r.person_id = ? AND r.reviewed_at >= ? AND r.kind = 'review' AND {NOT_UNDONE}""",
+        (person_id, since),
+    )
+    return found[0], found[1]
+
+
+def deck_counts(store: Store, person_id: int, now: str) -> list[sqlite3.Row]:
+    """Per (deck, language): due now, new, learned, total, leeches — the home screen's table."""
+    return store.rows(
+        """SELECT c.deck_id, c.lang, d.title_zh, d.title_en,
+                  sum(c.state IN (1, 3) AND c.due <= :now) AS learning_due,
+                  sum(c.state = 2 AND c.due <= :now) AS review_due,
+                  sum(c.state = 0) AS new, sum(c.state != 0) AS seen, count(*) AS total,
+                  sum(c.leech) AS leeches
+           FROM cards c JOIN decks d ON d.id = c.deck_id
+           WHERE c.person_id = :person AND c.active = 1 AND NOT d.retired
+           GROUP BY c.deck_id, c.lang ORDER BY d.position, c.lang""",
+        {"person": person_id, "now": now},
+    )
+
+
+def start_session(store: Store, person_id: int, deck: str | None, lang: str | None, at: str) -> int:
+    with store.write() as conn:
+        return conn.execute(
+            "INSERT INTO study_sessions (person_id, deck_id, lang, started_at) VALUES (?, ?, ?, ?)",
+            (person_id, deck, lang, at),
+        ).lastrowid
+
+
+def end_session(store: Store, session_id: int, at: str) -> None:
+    with store.write() as conn:
+        conn.execute("UPDATE study_sessions SET ended_at = ? WHERE id = ?", (at, session_id))

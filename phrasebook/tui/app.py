@@ -1,0 +1,75 @@
+"""The Textual app. `make_app` is the one factory: the CLI runs what it builds, the tests drive it with Pilot."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+
+from phrasebook import i18n, paths
+from phrasebook.clock import utcnow
+from phrasebook.i18n import t
+from phrasebook.scheduler import Scheduler
+from phrasebook.store import Store, open_store
+from phrasebook.store import people as settings_q
+
+UI_LANG_SETTING = "ui_lang"
+
+
+class PhrasebookApp(App):
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = False  # its texts are English-only; our keys are listed under '?'
+    BINDINGS = [
+        Binding("f2", "toggle_language", show=False),
+        Binding("ctrl+q", "quit", show=False, priority=True),
+    ]
+
+    def __init__(self, store: Store, *, clock: Callable[[], datetime] = utcnow,
+                 scheduler: Scheduler | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.clock = clock
+        self.scheduler = scheduler or Scheduler()
+
+    def on_mount(self) -> None:
+        from phrasebook.tui.screens.login import LoginScreen
+
+        self.title = t("app.title")
+        self.push_screen(LoginScreen())
+
+    async def action_toggle_language(self) -> None:
+        """F2: switch between Chinese and English, remember it, and redraw every screen in the new language."""
+        lang = i18n.set_language("en" if i18n.current() == "zh-CN" else "zh-CN")
+        settings_q.save_setting(self.store, UI_LANG_SETTING, lang)
+        self.title = t("app.title")
+        for screen in self.screen_stack:
+            await screen.recompose()
+            if hasattr(screen, "show"):
+                screen.show()  # screens that fill their widgets after composing
+
+    def on_unmount(self) -> None:
+        self.store.close()
+
+
+def make_app(db_path: Path | str | None = None, *, ui_lang: str | None = None,
+             clock: Callable[[], datetime] = utcnow, scheduler: Scheduler | None = None,
+             decks_dir: Path | None = None) -> PhrasebookApp:
+    """Open the database, import bundled decks that changed, pick the UI language, and build the app.
+
+    Language: `ui_lang` (from --ui-lang) wins, then $PHRASEBOOK_UI_LANG, then the saved setting, then Chinese.
+    """
+    from phrasebook.importer import sync_if_changed
+
+    store = open_store(paths.db_path(db_path))
+    sync_if_changed(store, decks_dir or paths.decks_dir())
+    chosen = ui_lang or os.environ.get(i18n.ENV_UI_LANG) or settings_q.setting(store, UI_LANG_SETTING)
+    i18n.set_language(chosen)
+    return PhrasebookApp(store, clock=clock, scheduler=scheduler)
+
+
+def run(db_path: Path, ui_lang: str | None = None) -> None:
+    make_app(db_path, ui_lang=ui_lang).run()

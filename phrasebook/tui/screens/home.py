@@ -1,0 +1,88 @@
+"""Home: what is due today across the trainee's decks and languages; Enter drills the chosen row."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Static
+
+from phrasebook.clock import day_start, iso
+from phrasebook.i18n import current, t
+from phrasebook.people import Person, get_person
+from phrasebook.session import prepare
+from phrasebook.store import cards as cards_q
+from phrasebook.tui.widgets.keybar import KeyBar
+
+KEYS = [("Enter", "keys.drill_row"), ("a", "keys.drill_all"), ("l", "keys.languages"),
+        ("F2", "keys.language"), ("?", "keys.help"), ("Esc", "keys.switch_user"), ("Ctrl+Q", "keys.quit")]
+
+
+class HomeScreen(Screen):
+    BINDINGS = [
+        Binding("a", "drill_all", show=False),
+        Binding("l", "languages", show=False),
+        Binding("question_mark", "help", show=False),
+        Binding("escape", "app.pop_screen", show=False),
+    ]
+
+    def __init__(self, person: Person) -> None:
+        super().__init__()
+        self.person = person
+
+    def compose(self) -> ComposeResult:
+        store, now = self.app.store, self.app.clock()
+        rows = cards_q.deck_counts(store, self.person.id, iso(now))
+        new_today, reviews_today = cards_q.day_counts(store, self.person.id, iso(day_start(now)))
+        s = self.person.settings
+        due = sum(r["learning_due"] + r["review_due"] for r in rows)
+        new_left = min(sum(r["new"] for r in rows), max(0, s.new_per_day - new_today))
+        yield Static(t("app.title"), id="banner")
+        yield Static(t("home.hello", name=self.person.name, staff_no=self.person.staff_no), id="hello")
+        yield Static(t("home.today", due=due, new=new_left, new_done=new_today, reviews_done=reviews_today),
+                     id="today")
+        table = DataTable(id="decks", cursor_type="row", zebra_stripes=True)
+        table.add_columns(t("home.col.deck"), t("home.col.lang"), t("home.col.due"), t("home.col.new"),
+                          t("home.col.progress"), t("home.col.leeches"))
+        zh = current() == "zh-CN"
+        for r in rows:
+            pct = round(100 * r["seen"] / r["total"]) if r["total"] else 0
+            table.add_row(
+                r["title_zh"] if zh else r["title_en"], t(f"lang.{r['lang']}"),
+                str(r["learning_due"] + r["review_due"]), str(r["new"]),
+                f"{r['seen']}/{r['total']} {pct:>3}%", str(r["leeches"] or ""),
+                key=f"{r['deck_id']}|{r['lang']}",
+            )
+        if not rows:
+            yield Static(t("home.no_decks"), classes="hint")
+        yield table
+        yield KeyBar(*KEYS, id="keys")
+
+    async def on_screen_resume(self) -> None:
+        """Counts change after every drill: refresh them (and create cards for newly added phrases)."""
+        self.person = get_person(self.app.store, self.person.id)
+        prepare(self.app.store, self.person)
+        await self.recompose()
+        self.query_one("#decks", DataTable).focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        deck, lang = event.row_key.value.split("|")
+        self.drill(deck, lang)
+
+    def action_drill_all(self) -> None:
+        self.drill(None, None)
+
+    def drill(self, deck: str | None, lang: str | None) -> None:
+        from phrasebook.tui.screens.drill import DrillScreen
+
+        self.app.push_screen(DrillScreen(self.person, deck=deck, lang=lang))
+
+    def action_languages(self) -> None:
+        from phrasebook.tui.screens.languages import LanguagesScreen
+
+        self.app.push_screen(LanguagesScreen(self.person))
+
+    def action_help(self) -> None:
+        from phrasebook.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(KEYS))
