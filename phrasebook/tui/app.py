@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
@@ -13,9 +14,11 @@ from textual.binding import Binding
 from phrasebook import i18n, paths
 from phrasebook.clock import utcnow
 from phrasebook.i18n import t
-from phrasebook.scheduler import Scheduler
 from phrasebook.store import Store, open_store
 from phrasebook.store import people as settings_q
+
+if TYPE_CHECKING:
+    from phrasebook.scheduler import Scheduler
 
 UI_LANG_SETTING = "ui_lang"
 
@@ -33,7 +36,16 @@ class PhrasebookApp(App):
         super().__init__()
         self.store = store
         self.clock = clock
-        self.scheduler = scheduler or Scheduler()
+        self._scheduler = scheduler
+
+    @property
+    def scheduler(self) -> Scheduler:
+        """Built on first use: fsrs stays off the path to the first frame."""
+        if self._scheduler is None:
+            from phrasebook.scheduler import Scheduler
+
+            self._scheduler = Scheduler()
+        return self._scheduler
 
     def on_mount(self) -> None:
         from phrasebook.tui.screens.login import LoginScreen

@@ -1,0 +1,85 @@
+"""Shared fixtures: a real SQLite file per test, a controllable clock, the real decks imported once."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from phrasebook import i18n, paths
+from phrasebook.importer import sync_folder
+from phrasebook.store import open_store
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MINI_DECKS = FIXTURES / "decks"
+
+
+class FakeClock:
+    """A clock tests move by hand: aware UTC, as FSRS needs."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or datetime(2026, 11, 23, 1, 0, tzinfo=timezone.utc)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path, monkeypatch):
+    """No test touches the user's data dir or inherits a UI language from the environment."""
+    monkeypatch.setenv(paths.ENV_HOME, str(tmp_path / "home"))
+    monkeypatch.delenv(paths.ENV_DB, raising=False)
+    monkeypatch.delenv(i18n.ENV_UI_LANG, raising=False)
+    i18n.set_language("zh-CN")
+    yield
+    i18n.set_language("zh-CN")
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    return tmp_path / "phrasebook.db"
+
+
+@pytest.fixture
+def mini_decks(tmp_path) -> Path:
+    """A writable folder with the small test deck and the project's shared files (_scenarios, _pinyin…)."""
+    folder = tmp_path / "decks"
+    shutil.copytree(MINI_DECKS, folder)
+    for shared in paths.decks_dir().glob("_*.toml"):
+        shutil.copy(shared, folder)
+    return folder
+
+
+@pytest.fixture
+def mini_store(db_path, mini_decks):
+    store = open_store(db_path)
+    sync_folder(store, mini_decks)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def bundled_db(tmp_path_factory) -> Path:
+    """The real bundled decks imported once; tests copy this file."""
+    path = tmp_path_factory.mktemp("bundled") / "bundled.db"
+    store = open_store(path)
+    sync_folder(store, paths.decks_dir())
+    store.close()
+    return path
+
+
+@pytest.fixture
+def real_db(bundled_db, tmp_path) -> Path:
+    path = tmp_path / "real.db"
+    shutil.copy(bundled_db, path)
+    return path

@@ -1,0 +1,92 @@
+"""The CLI through click's CliRunner (and a real subprocess for the entry point)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from phrasebook import paths
+from phrasebook.commands import cli
+
+COMMANDS = [[], ["deck"], ["deck", "validate"], ["deck", "import"], ["deck", "list"], ["phrases"], ["pinyin"],
+            ["doctor"]]
+
+
+@pytest.fixture
+def run(monkeypatch, mini_decks, db_path):
+    monkeypatch.setenv(paths.ENV_DECKS, str(mini_decks))
+
+    def invoke(*args: str):
+        return CliRunner().invoke(cli, ["--db", str(db_path), *args], catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "root")
+def test_every_command_has_help(command):
+    result = CliRunner().invoke(cli, [*command, "--help"])
+    assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_help_in_english_from_the_entry_point():
+    out = subprocess.run([sys.executable, "-m", "phrasebook", "--ui-lang", "en", "deck", "--help"],
+                         capture_output=True, text=True, check=True).stdout
+    assert "Check deck files" in out
+
+
+def test_validate_ok_and_bad(run, mini_decks):
+    ok = run("deck", "validate")
+    assert ok.exit_code == 0 and "1 个题库，6 个句子" in ok.output
+    (mini_decks / "mini.toml").write_text(
+        (mini_decks / "mini.toml").read_text(encoding="utf-8").replace('speaker = "applicant"', 'speaker = "x"', 1),
+        encoding="utf-8")
+    bad = run("deck", "validate")
+    assert bad.exit_code == 1
+    assert "mini.toml 句子 mini-003 字段 speaker" in bad.output
+    assert "Traceback" not in bad.output
+
+
+def test_import_list_and_phrases_json(run):
+    imported = run("deck", "import")
+    assert imported.exit_code == 0 and "已导入 1 个题库（6 个句子）" in imported.output
+    again = run("deck", "import")
+    assert "未改动 1 个" in again.output
+    listed = run("deck", "list")
+    assert "mini" in listed.output and "测试题库" in listed.output
+    data = json.loads(run("phrases", "--json").output)
+    assert [p["id"] for p in data] == [f"mini-00{i}" for i in range(1, 7)]
+    first = data[0]
+    assert first["pinyin"].startswith("nín hǎo")
+    assert set(first["translations"]) == {"en", "ja"}
+    assert first["translations"]["ja"]["romanization"]
+
+
+def test_pinyin_uses_the_glossary():
+    result = CliRunner().invoke(cli, ["pinyin", "请到银行还款，重新了解行政规定。"])
+    assert result.output.strip() == "qǐng dào yín háng huán kuǎn, chóng xīn liǎo jiě xíng zhèng guī dìng."
+
+
+def test_doctor_ok(run):
+    run("deck", "import")
+    result = run("doctor")
+    assert result.exit_code == 0 and "一切正常" in result.output
+
+
+def test_bad_db_is_one_line_error(tmp_path):
+    bad = tmp_path / "x.db"
+    bad.write_text("hello")
+    result = CliRunner().invoke(cli, ["--db", str(bad), "doctor"])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [f"错误：{bad} 不是本系统的数据库文件（不是 SQLite 数据库或已损坏）"]
+
+
+def test_bundled_phrases_cover_en_ja_ko(real_db, monkeypatch):
+    result = CliRunner().invoke(cli, ["--db", str(real_db), "phrases", "--json"])
+    data = json.loads(result.output)
+    assert len(data) >= 300
+    assert len({p["scenario"] for p in data}) >= 14
+    assert all({"en", "ja", "ko"} <= set(p["translations"]) for p in data)

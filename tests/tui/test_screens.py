@@ -1,0 +1,84 @@
+"""Smaller screen behaviours: language switch, help, validation messages, an empty session, study languages."""
+
+from __future__ import annotations
+
+from phrasebook import i18n
+from phrasebook.people import create_person
+from phrasebook.store import people as settings_q
+from phrasebook.tui.app import make_app
+from phrasebook.tui.screens.help import HelpScreen
+from phrasebook.tui.screens.home import HomeScreen
+from phrasebook.tui.screens.languages import LanguagesScreen
+from phrasebook.tui.screens.summary import SummaryScreen
+
+SIZE = (110, 36)
+
+
+def text_of(app) -> str:
+    return " ".join(str(w.render()) for w in app.screen.query("Static, Label"))
+
+
+async def test_f2_switches_to_english_and_is_remembered(db_path, mini_decks, clock):
+    app = make_app(db_path, clock=clock, decks_dir=mini_decks)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "新建学员" in text_of(app)
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "New trainee" in text_of(app) and "新建学员" not in text_of(app)
+        assert settings_q.setting(app.store, "ui_lang") == "en"
+    i18n.set_language("zh-CN")
+    app2 = make_app(db_path, clock=clock, decks_dir=mini_decks)
+    async with app2.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "New trainee" in text_of(app2)
+    app3 = make_app(db_path, clock=clock, decks_dir=mini_decks, ui_lang="zh")  # --ui-lang wins
+    async with app3.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "新建学员" in text_of(app3)
+
+
+async def test_bad_staff_number_is_explained_and_nothing_saved(db_path, mini_decks, clock):
+    app = make_app(db_path, clock=clock, decks_dir=mini_decks)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#name").value = "李娜"
+        app.screen.query_one("#staff_no").value = "工号 1"
+        await pilot.click("#create")
+        await pilot.pause()
+        assert "工号“工号 1”格式不对" in str(app.screen.query_one("#error").render())
+        assert app.store.value("SELECT count(*) FROM people") == 0
+
+
+async def test_home_help_languages_and_empty_session(db_path, mini_decks, clock):
+    app = make_app(db_path, clock=clock, decks_dir=mini_decks)
+    create_person(app.store, name="王芳", staff_no="C1")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert app.screen.query_one("#decks").row_count == 1  # mini deck, English only
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.press("l")
+        await pilot.pause()
+        assert isinstance(app.screen, LanguagesScreen)
+        await pilot.press("down", "space", "escape")  # tick Japanese, save
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert app.screen.query_one("#decks").row_count == 2
+        assert app.screen.person.settings.languages == ("en", "ja")
+
+        # Learn every card, then a new session has nothing due: it says so instead of an empty card.
+        await pilot.press("a")
+        await pilot.pause()
+        for _ in range(12):
+            await pilot.press("space", "4")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen) and app.screen.summary.answered == 12
+        await pilot.press("enter", "a")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen) and app.screen.summary.answered == 0
+        assert "现在没有需要练习的卡片" in text_of(app)
