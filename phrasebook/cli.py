@@ -1,5 +1,6 @@
 """Entry point. Picks the UI language first (help texts are translated when the commands load), then runs
-the click command group in `phrasebook.commands`; with no subcommand it opens the TUI."""
+the click command group in `phrasebook.commands`. A bare `phrasebook [--db P] [--ui-lang L]` — the clerk's
+start — opens the TUI straight away without loading click: start-up time is a feature."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ import os
 import sys
 
 from phrasebook import i18n
+
+TUI_OPTIONS = ("--db", "--ui-lang")
+UI_LANGS = ("zh", "zh-CN", "en")
 
 
 def _ui_lang_from_argv(argv: list[str]) -> str | None:
@@ -18,11 +22,40 @@ def _ui_lang_from_argv(argv: list[str]) -> str | None:
     return None
 
 
+def _tui_only(argv: list[str]) -> dict[str, str] | None:
+    """The options when argv holds nothing but valid TUI options; None sends it through click."""
+    found: dict[str, str] = {}
+    rest = list(argv)
+    while rest:
+        name, eq, value = rest.pop(0).partition("=")
+        if name not in TUI_OPTIONS or name in found:
+            return None
+        if not eq:
+            if not rest:
+                return None
+            value = rest.pop(0)
+        found[name] = value
+    if found.get("--ui-lang", "zh") not in UI_LANGS:
+        return None
+    return found
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     lang = _ui_lang_from_argv(argv) or os.environ.get(i18n.ENV_UI_LANG)
     if lang:
         i18n.set_language(lang)
+    if (tui := _tui_only(argv)) is not None:
+        from phrasebook import paths
+        from phrasebook.errors import PhrasebookError
+        from phrasebook.tui.app import run
+
+        try:
+            run(paths.db_path(tui.get("--db")), ui_lang=tui.get("--ui-lang"))
+        except PhrasebookError as err:
+            print(i18n.t("cli.error", message=err.message()), file=sys.stderr)
+            sys.exit(1)
+        return
     from phrasebook.commands import cli
 
     cli.main(args=argv, prog_name="phrasebook")

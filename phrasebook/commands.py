@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from phrasebook import i18n, paths
+from phrasebook.decks import load_decks
 from phrasebook.errors import PhrasebookError
 from phrasebook.i18n import t
 from phrasebook.store import Store, open_store
@@ -69,10 +70,26 @@ def _deck_paths(files: tuple[str, ...]) -> list[Path] | None:
 @deck.command("validate", help=t("cli.help.deck_validate"))
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 def deck_validate(files: tuple[str, ...]) -> None:
-    from phrasebook.decks import load_decks
-
     decks = load_decks(paths.decks_dir(), only=_deck_paths(files))
     click.echo(t("cli.deck.valid", decks=len(decks), phrases=sum(len(d.phrases) for d in decks)))
+
+
+@deck.command("lint", help=t("cli.help.deck_lint"))
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+def deck_lint(files: tuple[str, ...]) -> None:
+    from phrasebook.lint import lint, load_glossary
+
+    folder = paths.decks_dir()
+    decks = load_decks(folder, only=_deck_paths(files))
+    report = lint(decks, load_glossary(folder / "_glossary.toml"))
+    for problem in report.errors:
+        click.echo(problem.message(), err=True)
+    for problem in report.warnings:
+        click.echo(t("lint.warning", message=problem.message()), err=True)
+    click.echo(t("lint.summary", decks=len(decks), phrases=sum(len(d.phrases) for d in decks),
+                 errors=len(report.errors), warnings=len(report.warnings)))
+    if report.errors:
+        sys.exit(1)
 
 
 @deck.command("import", help=t("cli.help.deck_import"))
@@ -80,7 +97,7 @@ def deck_validate(files: tuple[str, ...]) -> None:
 @click.option("--force", is_flag=True, help=t("cli.help.force"))
 @click.pass_obj
 def deck_import(opts: Options, files: tuple[str, ...], force: bool) -> None:
-    from phrasebook.decks import load_decks, load_scenarios
+    from phrasebook.decks import load_scenarios
     from phrasebook.importer import import_decks, sync_folder
 
     store = opts.store(sync=False)

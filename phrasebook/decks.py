@@ -5,7 +5,6 @@ A deck is plain text a trainer edits; the database only ever sees a deck that pa
 
 from __future__ import annotations
 
-import hashlib
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ from pathlib import Path
 
 from phrasebook.errors import PhrasebookError
 from phrasebook.i18n import t
+from phrasebook.paths import deck_files, file_digest
 
 LANGUAGES = ("en", "ja", "ko", "ru")
 SPEAKERS = ("clerk", "applicant")
@@ -79,10 +79,6 @@ class DeckError(PhrasebookError):
         return "\n".join(p.message() for p in self.problems)
 
 
-def file_digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()[:16]
-
-
 def _is_text(value: object) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
@@ -102,11 +98,6 @@ def load_scenarios(folder: Path) -> dict[str, dict[str, str]]:
         raise DeckError([Problem(str(path), "deck.err.missing_file")]) from None
     except tomllib.TOMLDecodeError as err:
         raise DeckError([Problem(str(path), "deck.err.toml", {"error": err}, line=_toml_line(err))]) from None
-
-
-def deck_files(folder: Path) -> list[Path]:
-    """Deck files in import order: every *.toml not starting with '_', sorted by name."""
-    return sorted(p for p in folder.glob("*.toml") if not p.name.startswith("_"))
 
 
 def load_deck(path: Path, scenarios: dict[str, object]) -> Deck:

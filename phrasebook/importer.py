@@ -9,11 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from phrasebook.clock import iso, utcnow
-from phrasebook.decks import Deck, deck_files, file_digest, load_decks, load_scenarios
+from phrasebook.paths import deck_files, file_digest
 from phrasebook.store import Store
 from phrasebook.store import content as q
+
+if TYPE_CHECKING:
+    from phrasebook.decks import Deck
 
 
 @dataclass
@@ -86,6 +90,8 @@ def import_decks(
 
 def sync_folder(store: Store, folder: Path, *, force: bool = False) -> ImportResult:
     """Bring the database in line with a deck folder: import changed files, retire decks whose file is gone."""
+    from phrasebook.decks import load_decks, load_scenarios
+
     folder = folder.resolve()
     decks = load_decks(folder)
     ids = {d.id for d in decks}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -48,3 +49,13 @@ def locales_dir() -> Path:
 
 def tui_css() -> Path:
     return PACKAGE_DIR / "tui" / "app.tcss"
+
+
+def deck_files(folder: Path) -> list[Path]:
+    """Deck files in import order: every *.toml not starting with '_', sorted by name."""
+    return sorted(p for p in folder.glob("*.toml") if not p.name.startswith("_"))
+
+
+def file_digest(data: bytes) -> str:
+    """Content identity of a deck file: an unchanged file is never re-imported."""
+    return hashlib.sha256(data).hexdigest()[:16]

@@ -160,3 +160,13 @@ def start_session(store: Store, person_id: int, deck: str | None, lang: str | No
 def end_session(store: Store, session_id: int, at: str) -> None:
     with store.write() as conn:
         conn.execute("UPDATE study_sessions SET ended_at = ? WHERE id = ?", (at, session_id))
+
+
+def bulk_set_states(conn: sqlite3.Connection, rows: list[tuple]) -> None:
+    """(state, step, stability, difficulty, due, last_review, reps, id) for many cards: demo/bench data only."""
+    conn.executemany(
+        "UPDATE cards SET state=?, step=?, stability=?, difficulty=?, due=?, last_review=?, reps=? WHERE id=?", rows)
+
+
+def card_ids(store: Store, person_id: int) -> list[int]:
+    return [r[0] for r in store.rows("SELECT id FROM cards WHERE person_id = ? ORDER BY id", (person_id,))]

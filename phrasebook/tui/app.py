@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 
 from phrasebook import i18n, paths
 from phrasebook.clock import utcnow
@@ -27,7 +28,7 @@ class PhrasebookApp(App):
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = False  # its texts are English-only; our keys are listed under '?'
     BINDINGS = [
-        Binding("f2", "toggle_language", show=False),
+        Binding("f2", "toggle_language", show=False, priority=True),
         Binding("ctrl+q", "quit", show=False, priority=True),
     ]
 
@@ -47,11 +48,14 @@ class PhrasebookApp(App):
             self._scheduler = Scheduler()
         return self._scheduler
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen:
+        """The login screen is the base screen, so it is the very first frame (no blank screen before it)."""
         from phrasebook.tui.screens.login import LoginScreen
 
+        return LoginScreen()
+
+    def on_mount(self) -> None:
         self.title = t("app.title")
-        self.push_screen(LoginScreen())
 
     async def action_toggle_language(self) -> None:
         """F2: switch between Chinese and English, remember it, and redraw every screen in the new language."""

@@ -11,7 +11,7 @@ from phrasebook.store import open_store
 from phrasebook.tui.app import make_app
 from phrasebook.tui.screens.drill import DrillScreen
 from phrasebook.tui.screens.home import HomeScreen
-from phrasebook.tui.screens.login import LoginScreen
+from phrasebook.tui.screens.login import LoginScreen, NewTraineeScreen
 from phrasebook.tui.screens.summary import SummaryScreen
 
 SIZE = (110, 36)
@@ -27,7 +27,8 @@ async def test_drill_survives_restart(real_db, clock):
     app = make_app(real_db, clock=clock)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert isinstance(app.screen, LoginScreen)
+        assert isinstance(app.screen, NewTraineeScreen)  # first run: nobody to pick, so the form opens
+        assert isinstance(app.screen_stack[0], LoginScreen)
         app.screen.query_one("#name").value = "张伟"
         app.screen.query_one("#staff_no").focus()
         await pilot.press(*"A001", "enter")  # Enter on staff no. with name filled creates the trainee

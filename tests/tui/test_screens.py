@@ -48,6 +48,9 @@ async def test_bad_staff_number_is_explained_and_nothing_saved(db_path, mini_dec
         await pilot.pause()
         assert "工号“工号 1”格式不对" in str(app.screen.query_one("#error").render())
         assert app.store.value("SELECT count(*) FROM people") == 0
+        await pilot.press("escape")  # back to the (empty) list: it says there is nobody yet
+        await pilot.pause()
+        assert "还没有学员" in text_of(app)
 
 
 async def test_home_help_languages_and_empty_session(db_path, mini_decks, clock):
