@@ -1,7 +1,9 @@
 """Deck import: derive pinyin and pronunciation aids, then write every deck in one transaction.
 
 All-or-nothing: decks are validated first (decks.load_decks), and the write is a single transaction, so a
-failure leaves the database exactly as it was. Unchanged files (same digest) are skipped.
+failure leaves the database exactly as it was. Unchanged files are skipped: "unchanged" means the same deck file
+*and* the same derivation inputs (pinyin/romaji glossaries, DERIVATION_VERSION), so fixing a glossary or the
+romanisation code re-derives every phrase on the next start.
 """
 
 from __future__ import annotations
@@ -12,12 +14,24 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from phrasebook.clock import iso, utcnow
-from phrasebook.paths import deck_files, file_digest
+from phrasebook.paths import deck_files, decks_dir, file_digest
 from phrasebook.store import Store
 from phrasebook.store import content as q
 
 if TYPE_CHECKING:
     from phrasebook.decks import Deck
+
+
+DERIVATION_VERSION = "2"  # bump when pinyin/romanisation code changes what it derives
+DERIVATION_FILES = ("_pinyin.toml", "_romaji.toml")
+
+
+def derivation_stamp() -> str:
+    """Identity of everything besides the deck file that shapes what import stores."""
+    folder = decks_dir()
+    parts = [DERIVATION_VERSION.encode()]
+    parts += [(folder / name).read_bytes() if (folder / name).exists() else b"" for name in DERIVATION_FILES]
+    return file_digest(b"\0".join(parts))
 
 
 @dataclass
@@ -58,10 +72,11 @@ def import_decks(
 ) -> ImportResult:
     """Write `decks` (skipping unchanged ones unless `force`) and retire the deck ids in `retire`."""
     stored = q.deck_digests(store)
+    stamp = derivation_stamp()
     result = ImportResult(retired=[d for d in retire if d in stored])
     todo = []
     for deck in decks:
-        if not force and stored.get(deck.id, ("", ""))[0] == deck.digest:
+        if not force and stored.get(deck.id, ("", ""))[0] == f"{deck.digest}:{stamp}":
             result.unchanged.append(deck.id)
         else:
             todo.append((deck, derive(deck)))  # derive outside the transaction: it is the slow part
@@ -80,7 +95,7 @@ def import_decks(
                 position, next_position = next_position, next_position + 1
             meta = {"id": deck.id, "version": deck.version, "title_zh": deck.title_zh,
                     "title_en": deck.title_en, "languages": list(deck.languages),
-                    "source": str(deck.path), "digest": deck.digest}
+                    "source": str(deck.path), "digest": f"{deck.digest}:{stamp}"}
             q.save_deck(conn, deck=meta, position=position, phrases=rows, now=iso(now or utcnow()))
             result.imported.append(deck.id)
             result.phrases += len(rows)
@@ -111,7 +126,8 @@ def folder_changed(store: Store, folder: Path) -> bool:
     files = deck_files(folder)
     if {str(p) for p in files} != {s for s in stored if Path(s).parent == folder}:
         return True
-    return any(file_digest(p.read_bytes()) != stored.get(str(p)) for p in files)
+    stamp = derivation_stamp()
+    return any(f"{file_digest(p.read_bytes())}:{stamp}" != stored.get(str(p)) for p in files)
 
 
 def sync_if_changed(store: Store, folder: Path) -> ImportResult | None:

@@ -39,10 +39,18 @@ def japanese(text: str) -> str:
     return out
 
 
+# Nasal assimilation, which korean-romanizer leaves out: a final k/t/p before an initial n/m is said ng/n/m
+# (합니다 hamnida, 업무 eommu, 학년 hangnyeon). In its output those letter pairs arise only that way.
+NASALISE = (("k", "ng"), ("t", "n"), ("p", "m"))
+
+
 def korean(text: str) -> str:
     from korean_romanizer.romanizer import Romanizer
 
-    return Romanizer(text).romanize()
+    out = Romanizer(text).romanize()
+    for stop, nasal in NASALISE:
+        out = re.sub(rf"{stop}(?=[nm])", nasal, out)
+    return re.sub(r"ln", "ll", out)  # 설날 seollal
 
 
 def romanize(lang: str, text: str) -> str | None:

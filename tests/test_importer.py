@@ -86,3 +86,14 @@ def test_deleted_deck_file_retires_the_deck(mini_store, mini_decks):
     result = sync_folder(mini_store, mini_decks)
     assert result.retired == ["mini"]
     assert mini_store.value("SELECT retired FROM decks WHERE id = 'mini'") == 1
+
+
+def test_derivation_change_reimports(mini_store, mini_decks, monkeypatch):
+    """A new pinyin glossary or romanisation code re-derives every phrase, though no deck file changed."""
+    import phrasebook.importer as importer
+
+    assert not folder_changed(mini_store, mini_decks)
+    monkeypatch.setattr(importer, "DERIVATION_VERSION", "test-next")
+    assert folder_changed(mini_store, mini_decks)
+    assert sync_folder(mini_store, mini_decks).imported == ["mini"]
+    assert not folder_changed(mini_store, mini_decks)

@@ -1,0 +1,21 @@
+"""Pronunciation aids on real deck lines: romaji with particles read as spoken, Korean with nasal assimilation."""
+
+from __future__ import annotations
+
+import pytest
+
+from phrasebook.romanize import romanize
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), [
+    ("ja", "こんにちは。今日はどのようなご用件ですか。", "Konnichiwa. kyou wa dono you na goyouken desu ka."),
+    ("ja", "外国人就労許可証をお持ちですか？", "Gaikokujin shuurou kyokashou wo omochi desu ka?"),
+    ("ja", "パスポートを見せてください。", "Pasupooto wo misete kudasai."),
+    ("ko", "안녕하십니까? 어떤 업무로 오셨습니까?", "annyeonghasimnikka? eotteon eommuro osyeotseumnikka?"),
+    ("ko", "여권을 보여 주십시오.", "yeogwoneul boyeo jusipsio."),
+    ("ko", "감사합니다.", "gamsahamnida."),
+    ("ru", "Здра́вствуйте!", None),
+    ("en", "Hello!", None),
+])
+def test_romanize(lang, text, expected):
+    assert romanize(lang, text) == expected
