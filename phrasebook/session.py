@@ -120,17 +120,11 @@ class DrillSession:
 
     def remaining(self) -> dict[str, int]:
         """Cards left now in this session's scope: learning, review and new (after daily limits)."""
-        now = iso(self.clock())
-        counts = {"learning": 0, "review": 0, "new": 0}
-        for r in q.deck_counts(self.store, self.person.id, now):
-            if (self.deck is None or r["deck_id"] == self.deck) and (self.lang is None or r["lang"] == self.lang):
-                counts["learning"] += r["learning_due"]
-                counts["review"] += r["review_due"]
-                counts["new"] += r["new"]
+        learning, review, new = q.queue_counts(self.store, self.person.id, iso(self.clock()), self.deck, self.lang)
         s = self.person.settings
-        counts["review"] = min(counts["review"], max(0, s.reviews_per_day - self.reviews_today))
-        counts["new"] = min(counts["new"], max(0, s.new_per_day - self.new_today))
-        return counts
+        return {"learning": learning,
+                "review": min(review, max(0, s.reviews_per_day - self.reviews_today)),
+                "new": min(new, max(0, s.new_per_day - self.new_today))}
 
     # -- answering -------------------------------------------------------------------------------
     def intervals(self, prompt: Prompt) -> dict[int, timedelta]:

@@ -134,6 +134,16 @@ def day_counts(store: Store, person_id: int, since: str) -> tuple[int, int]:
     return found[0], found[1]
 
 
+def queue_counts(store: Store, person_id: int, now: str, deck: str | None = None,
+                 lang: str | None = None) -> tuple[int, int, int]:
+    """(learning due, review due, new) in a drill's scope: index range counts, cheap on every card shown."""
+    params = {"person": person_id, "now": now, "deck": deck, "lang": lang}
+    base = f"SELECT count(*) FROM cards c WHERE c.person_id = :person AND c.active = 1 AND {FILTER} AND "
+    return (store.value(base + "c.state IN (1, 3) AND c.due <= :now", params),
+            store.value(base + "c.state = 2 AND c.due <= :now", params),
+            store.value(base + "c.state = 0", params))
+
+
 def deck_counts(store: Store, person_id: int, now: str) -> list[sqlite3.Row]:
     """Per (deck, language): due now, new, learned, total, leeches — the home screen's table."""
     return store.rows(
