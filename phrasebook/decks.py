@@ -44,9 +44,6 @@ class Deck:
     path: Path
     digest: str
 
-    def title(self, ui_lang: str) -> str:
-        return self.title_zh if ui_lang.startswith("zh") else self.title_en
-
 
 @dataclass(frozen=True)
 class Problem:

@@ -47,10 +47,6 @@ def locales_dir() -> Path:
     return PACKAGE_DIR / "locales"
 
 
-def tui_css() -> Path:
-    return PACKAGE_DIR / "tui" / "app.tcss"
-
-
 def deck_files(folder: Path) -> list[Path]:
     """Deck files in import order: every *.toml not starting with '_', sorted by name."""
     return sorted(p for p in folder.glob("*.toml") if not p.name.startswith("_"))
