@@ -34,6 +34,11 @@ def derivation_stamp() -> str:
     return file_digest(b"\0".join(parts))
 
 
+def import_identity(file_hash: str, stamp: str) -> str:
+    """What the decks table stores as `digest`: the file's hash plus the derivation stamp."""
+    return f"{file_hash}:{stamp}"
+
+
 @dataclass
 class ImportResult:
     imported: list[str] = field(default_factory=list)  # deck ids written
@@ -76,7 +81,7 @@ def import_decks(
     result = ImportResult(retired=[d for d in retire if d in stored])
     todo = []
     for deck in decks:
-        if not force and stored.get(deck.id, ("", ""))[0] == f"{deck.digest}:{stamp}":
+        if not force and stored.get(deck.id, ("", ""))[0] == import_identity(deck.digest, stamp):
             result.unchanged.append(deck.id)
         else:
             todo.append((deck, derive(deck)))  # derive outside the transaction: it is the slow part
@@ -95,7 +100,7 @@ def import_decks(
                 position, next_position = next_position, next_position + 1
             meta = {"id": deck.id, "version": deck.version, "title_zh": deck.title_zh,
                     "title_en": deck.title_en, "languages": list(deck.languages),
-                    "source": str(deck.path), "digest": f"{deck.digest}:{stamp}"}
+                    "source": str(deck.path), "digest": import_identity(deck.digest, stamp)}
             q.save_deck(conn, deck=meta, position=position, phrases=rows, now=iso(now or utcnow()))
             result.imported.append(deck.id)
             result.phrases += len(rows)
@@ -127,7 +132,7 @@ def folder_changed(store: Store, folder: Path) -> bool:
     if {str(p) for p in files} != {s for s in stored if Path(s).parent == folder}:
         return True
     stamp = derivation_stamp()
-    return any(f"{file_digest(p.read_bytes())}:{stamp}" != stored.get(str(p)) for p in files)
+    return any(import_identity(file_digest(p.read_bytes()), stamp) != stored.get(str(p)) for p in files)
 
 
 def sync_if_changed(store: Store, folder: Path) -> ImportResult | None:
