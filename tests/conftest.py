@@ -33,7 +33,9 @@ class FakeClock:
 def isolated(tmp_path, monkeypatch):
     """No test touches the user's data dir or inherits a UI language from the environment."""
     monkeypatch.setenv(paths.ENV_HOME, str(tmp_path / "home"))
+    monkeypatch.setenv(paths.ENV_AUDIO, str(tmp_path / "audio"))
     monkeypatch.delenv(paths.ENV_DB, raising=False)
+    monkeypatch.delenv("PHRASEBOOK_PLAYER", raising=False)
     monkeypatch.delenv(i18n.ENV_UI_LANG, raising=False)
     i18n.set_language("zh-CN")
     yield

@@ -12,6 +12,8 @@ DOMAIN = [
     "phrasebook.session", "phrasebook.people", "phrasebook.importer", "phrasebook.doctor",
     "phrasebook.store", "phrasebook.store.content", "phrasebook.store.cards", "phrasebook.store.people",
     "phrasebook.i18n", "phrasebook.paths", "phrasebook.clock", "phrasebook.errors",
+    "phrasebook.audio", "phrasebook.audio.speech", "phrasebook.audio.engines", "phrasebook.audio.cache",
+    "phrasebook.audio.build", "phrasebook.audio.player",
 ]
 
 
