@@ -170,3 +170,9 @@ def doctor_cmd(opts: Options, rebuild: bool) -> None:
                    err=True)
         sys.exit(1)
     click.echo(t("cli.doctor.ok"))
+
+
+# -- command groups kept in their own modules --------------------------------------------------------
+from phrasebook.commands_audio import audio  # noqa: E402  (needs Group and Options above)
+
+cli.add_command(audio)

@@ -13,7 +13,7 @@ from phrasebook import paths
 from phrasebook.commands import cli
 
 COMMANDS = [[], ["deck"], ["deck", "validate"], ["deck", "import"], ["deck", "list"], ["phrases"], ["pinyin"],
-            ["doctor"]]
+            ["doctor"], ["audio"], ["audio", "build"], ["audio", "status"], ["audio", "prune"], ["audio", "play"]]
 
 
 @pytest.fixture
