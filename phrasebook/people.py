@@ -19,6 +19,7 @@ class StudySettings:
     languages: tuple[str, ...] = ("en",)
     new_per_day: int = 20
     reviews_per_day: int = 200
+    autoplay: bool = True  # play the foreign phrase as soon as it is on screen
 
     @classmethod
     def from_json(cls, text: str) -> StudySettings:
@@ -28,11 +29,12 @@ class StudySettings:
             languages=tuple(data.get("languages") or base.languages),
             new_per_day=int(data.get("new_per_day", base.new_per_day)),
             reviews_per_day=int(data.get("reviews_per_day", base.reviews_per_day)),
+            autoplay=bool(data.get("autoplay", base.autoplay)),
         )
 
     def to_dict(self) -> dict:
         return {"languages": list(self.languages), "new_per_day": self.new_per_day,
-                "reviews_per_day": self.reviews_per_day}
+                "reviews_per_day": self.reviews_per_day, "autoplay": self.autoplay}
 
 
 @dataclass(frozen=True)

@@ -20,12 +20,13 @@ from phrasebook.store import people as settings_q
 
 if TYPE_CHECKING:
     from phrasebook.scheduler import Scheduler
+    from phrasebook.tui.audio import AudioControl
 
 UI_LANG_SETTING = "ui_lang"
 
 
 class PhrasebookApp(App):
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")
     ENABLE_COMMAND_PALETTE = False  # its texts are English-only; our keys are listed under '?'
     BINDINGS = [
         Binding("f2", "toggle_language", show=False, priority=True),
@@ -38,6 +39,7 @@ class PhrasebookApp(App):
         self.store = store
         self.clock = clock
         self._scheduler = scheduler
+        self._audio: AudioControl | None = None
 
     @property
     def scheduler(self) -> Scheduler:
@@ -47,6 +49,15 @@ class PhrasebookApp(App):
 
             self._scheduler = Scheduler()
         return self._scheduler
+
+    @property
+    def audio(self) -> AudioControl:
+        """Player and audio cache, made on first use (nothing audio loads before the first frame)."""
+        if self._audio is None:
+            from phrasebook.tui.audio import AudioControl
+
+            self._audio = AudioControl(self)
+        return self._audio
 
     def get_default_screen(self) -> Screen:
         """The login screen is the base screen, so it is the very first frame (no blank screen before it)."""

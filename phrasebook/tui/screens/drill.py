@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,15 +11,16 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Static
 
+from phrasebook.audio.speech import Utterance
 from phrasebook.i18n import current, t
-from phrasebook.people import Person
+from phrasebook.people import Person, update_settings
 from phrasebook.scheduler import RATINGS
 from phrasebook.session import DrillSession, Prompt
 from phrasebook.tui.format import interval
 from phrasebook.tui.widgets.keybar import KeyBar
 
-KEYS = [("Space", "keys.reveal"), ("1-4", "keys.grade"), ("u", "keys.undo"), ("?", "keys.help"),
-        ("Esc", "keys.finish")]
+KEYS = [("Space", "keys.reveal"), ("1-4", "keys.grade"), ("p", "keys.play"), ("u", "keys.undo"),
+        ("a", "keys.autoplay"), ("?", "keys.help"), ("Esc", "keys.finish")]
 GRADE_NAMES = {1: "grade.again", 2: "grade.hard", 3: "grade.good", 4: "grade.easy"}
 
 
@@ -27,12 +29,15 @@ class DrillScreen(Screen):
         Binding("space", "reveal", show=False),
         *[Binding(str(r), f"grade({r})", show=False) for r in RATINGS],
         Binding("u", "undo", show=False),
+        Binding("p", "play", show=False),
+        Binding("a", "toggle_autoplay", show=False),
         Binding("question_mark", "help", show=False),
         Binding("escape", "finish", show=False),
     ]
 
     def __init__(self, person: Person, *, deck: str | None = None, lang: str | None = None) -> None:
         super().__init__()
+        self.person = person
         self.session = DrillSession(self.app.store, person, deck=deck, lang=lang,
                                     scheduler=self.app.scheduler, clock=self.app.clock)
         self.prompt: Prompt | None = self.session.next()
@@ -61,6 +66,7 @@ class DrillScreen(Screen):
             self.call_after_refresh(self.action_finish)
         else:
             self.show()
+            self.autoplay()
 
     def _status(self) -> str:
         left = self.session.remaining()
@@ -103,6 +109,7 @@ class DrillScreen(Screen):
         if self.prompt is not None and not self.revealed:
             self.revealed = True
             self.show()
+            self.autoplay()
 
     def action_grade(self, rating: int) -> None:
         if self.prompt is None or not self.revealed:
@@ -128,10 +135,37 @@ class DrillScreen(Screen):
             self.action_finish()
         else:
             self.show()
+            self.autoplay()
+
+    # -- audio -----------------------------------------------------------------------------------
+    def _audible(self) -> Utterance | None:
+        """What `p` plays: the foreign phrase once it is on screen, before that the Chinese line."""
+        p = self.prompt
+        if p is None:
+            return None
+        if p.direction == "recognise" or self.revealed:
+            return Utterance(p.lang, p.text)
+        return Utterance("zh", p.zh, p.pinyin)
+
+    def autoplay(self) -> None:
+        """Play the foreign phrase the moment it appears (recognise: at once; produce: on reveal)."""
+        p = self.prompt
+        if p is not None and self.person.settings.autoplay and (p.direction == "recognise" or self.revealed):
+            self.app.audio.play(Utterance(p.lang, p.text), offer=False)
+
+    def action_play(self) -> None:
+        if (utterance := self._audible()) is not None:
+            self.app.audio.play(utterance, offer=True)
+
+    def action_toggle_autoplay(self) -> None:
+        settings = replace(self.person.settings, autoplay=not self.person.settings.autoplay)
+        self.person = update_settings(self.app.store, self.person, settings)
+        self.notify(t("audio.tui.autoplay_on" if settings.autoplay else "audio.tui.autoplay_off"), timeout=2)
 
     def action_finish(self) -> None:
         from phrasebook.tui.screens.summary import SummaryScreen
 
+        self.app.audio.stop()
         self.app.switch_screen(SummaryScreen(self.session.finish()))
 
     def action_help(self) -> None:
