@@ -29,7 +29,7 @@ def google(monkeypatch):
     import gtts.tts
 
     server = FakeGoogle()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     monkeypatch.setattr(gtts.tts, "_translate_url", lambda tld="com", path="": server.url + path)
     yield server

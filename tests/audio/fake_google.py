@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import threading
+import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -28,6 +29,7 @@ class FakeGoogle(ThreadingHTTPServer):
         self.statuses: list[int] = []
         self.always: int | None = None
         self.retry_after: str | None = None
+        self.delays: list[float] = []  # seconds to stall before answering, request by request
         self.requests: list[tuple[str, str]] = []  # (text, lang) as gTTS sent them
         self.lock = threading.Lock()
 
@@ -54,6 +56,9 @@ class _Handler(BaseHTTPRequestHandler):
         text, lang, *_ = json.loads(rpc[0][0][1])
         with self.server.lock:
             self.server.requests.append((text, lang))
+        with self.server.lock:
+            delay = self.server.delays.pop(0) if self.server.delays else 0
+        time.sleep(delay)
         status = self.server.next_status()
         if status != 200:
             self.send_response(status)

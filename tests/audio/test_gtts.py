@@ -40,6 +40,15 @@ def test_429_then_success_is_retried_with_backoff(google, cache):
     assert valid_audio(cache.find(HELLO))
 
 
+def test_a_read_timeout_is_retried(google, cache):
+    google.delays = [1.0]  # the first answer comes after the read timeout
+    sleeps: list[float] = []
+    builder = Builder(cache, "gtts", jobs=1, retry=Retry(sleep=sleeps.append),
+                      engines={"gtts": Gtts(timeout=(2.0, 0.3))})
+    report = builder.run(items(HELLO))
+    assert report.ok and report.total("made") == 1 and len(sleeps) == 1
+
+
 def test_backoff_grows_without_retry_after(google, cache):
     google.statuses = [503, 503, 503]
     sleeps: list[float] = []
