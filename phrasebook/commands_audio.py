@@ -70,6 +70,9 @@ def _all_phrases(opts: Options) -> list[dict]:
 
 
 def _print_summary(report: BuildReport) -> None:
+    if report.offline or report.missing_engine:  # one cause for every failure: say it once, list nothing
+        click.echo(t("audio.offline") if report.offline else t("audio.err.no_espeak"), err=True)
+        return
     for lang, counts in sorted(report.by_language().items(), key=lambda kv: SPEAKABLE.index(kv[0])):
         click.echo(t("audio.summary_lang", lang=_lang_name(lang), made=counts["made"], cached=counts["cached"],
                      failed=counts["failed"] + counts["skipped"]))
@@ -77,11 +80,7 @@ def _print_summary(report: BuildReport) -> None:
                  failed=report.total("failed") + report.total("skipped")))
     if report.fallback:
         click.echo(t("audio.fallback_langs", langs="、".join(_lang_name(x) for x in SPEAKABLE if x in report.fallback)))
-    if report.offline:
-        click.echo(t("audio.offline"), err=True)
-    elif report.missing_engine:
-        click.echo(t("audio.err.no_espeak"), err=True)
-    elif report.interrupted:
+    if report.interrupted:
         click.echo(t("audio.interrupted"), err=True)
     failures = [o for o in report.outcomes if o.status == "failed"]
     for o in failures[:10]:

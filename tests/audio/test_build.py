@@ -121,3 +121,11 @@ def test_interrupted_build_keeps_whole_files_and_resumes(mini_decks, db_path, es
     assert not [p for p in paths.audio_dir().rglob("*.part")]
     rerun = subprocess.run(command, env=env, capture_output=True, text=True)
     assert f"合计：新生成 {MINI_ITEMS - len(made)}，已有 {len(made)}，失败 0" in rerun.stdout
+
+
+def test_without_espeak_ng_one_sentence_says_how_to_install_it(run, monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    result = run("audio", "build", "--engine", "espeak")
+    assert result.exit_code == 1
+    assert result.output.count("sudo apt-get install espeak-ng") == 1 and "失败：" not in result.output
+    assert audio_files() == []
