@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 DAY_ROLLOVER_HOUR = 4  # a study day runs 04:00 → 04:00 local time, as in Anki
 
@@ -27,3 +27,14 @@ def day_start(now: datetime, rollover_hour: int = DAY_ROLLOVER_HOUR) -> datetime
     if local < start:
         start -= timedelta(days=1)
     return start.astimezone(UTC)
+
+
+def study_day(moment: datetime, rollover_hour: int = DAY_ROLLOVER_HOUR) -> date:
+    """The local study day a moment belongs to (what the store's per-day roll-up calls `day`)."""
+    return (moment.astimezone() - timedelta(hours=rollover_hour)).date()
+
+
+def day_moment(day: date, rollover_hour: int = DAY_ROLLOVER_HOUR) -> datetime:
+    """The start (aware UTC) of a local study day: when "on the due date" begins."""
+    local = datetime(day.year, day.month, day.day, rollover_hour).astimezone()
+    return local.astimezone(UTC)
