@@ -38,3 +38,21 @@ def day_moment(day: date, rollover_hour: int = DAY_ROLLOVER_HOUR) -> datetime:
     """The start (aware UTC) of a local study day: when "on the due date" begins."""
     local = datetime(day.year, day.month, day.day, rollover_hour).astimezone()
     return local.astimezone(UTC)
+
+
+def parse_day(text: object) -> date | None:
+    """A calendar date as people type it or a spreadsheet stores it: 2026-11-23, 2026/11/23, 2026.11.23,
+    2026年11月23日, or a date/datetime object. None when it is not one."""
+    import re
+
+    if isinstance(text, datetime):
+        return text.date()
+    if isinstance(text, date):
+        return text
+    found = re.fullmatch(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*", str(text or ""))
+    if not found:
+        return None
+    try:
+        return date(*(int(g) for g in found.groups()))
+    except ValueError:
+        return None

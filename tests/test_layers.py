@@ -12,6 +12,7 @@ DOMAIN = [
     "phrasebook.session", "phrasebook.people", "phrasebook.importer", "phrasebook.doctor",
     "phrasebook.store", "phrasebook.store.content", "phrasebook.store.cards", "phrasebook.store.people",
     "phrasebook.i18n", "phrasebook.paths", "phrasebook.clock", "phrasebook.errors",
+    "phrasebook.auth", "phrasebook.cohorts", "phrasebook.store.cohorts",
 ]
 
 
