@@ -13,7 +13,8 @@ DOMAIN = [
     "phrasebook.store", "phrasebook.store.content", "phrasebook.store.cards", "phrasebook.store.people",
     "phrasebook.i18n", "phrasebook.paths", "phrasebook.clock", "phrasebook.errors",
     "phrasebook.auth", "phrasebook.cohorts", "phrasebook.store.cohorts",
-    "phrasebook.roster", "phrasebook.sheets",
+    "phrasebook.roster", "phrasebook.sheets", "phrasebook.assignments", "phrasebook.pacing",
+    "phrasebook.store.assignments",
 ]
 
 
