@@ -14,7 +14,7 @@ DOMAIN = [
     "phrasebook.i18n", "phrasebook.paths", "phrasebook.clock", "phrasebook.errors",
     "phrasebook.auth", "phrasebook.cohorts", "phrasebook.store.cohorts",
     "phrasebook.roster", "phrasebook.sheets", "phrasebook.assignments", "phrasebook.pacing",
-    "phrasebook.store.assignments",
+    "phrasebook.store.assignments", "phrasebook.reports", "phrasebook.store.reports",
 ]
 
 
