@@ -170,3 +170,10 @@ def doctor_cmd(opts: Options, rebuild: bool) -> None:
                    err=True)
         sys.exit(1)
     click.echo(t("cli.doctor.ok"))
+
+
+# -- trainers' and coordinators' commands: people, cohorts, assignments, reports, demo data --------------
+from phrasebook import commands_people, commands_reports  # noqa: E402  (they add their groups to `cli`)
+
+commands_people.register(cli, Group)
+commands_reports.register(cli, Group)

@@ -15,6 +15,7 @@ DOMAIN = [
     "phrasebook.auth", "phrasebook.cohorts", "phrasebook.store.cohorts",
     "phrasebook.roster", "phrasebook.sheets", "phrasebook.assignments", "phrasebook.pacing",
     "phrasebook.store.assignments", "phrasebook.reports", "phrasebook.store.reports",
+    "phrasebook.report_export", "phrasebook.demo", "phrasebook.store.bulk",
 ]
 
 

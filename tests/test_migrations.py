@@ -73,6 +73,8 @@ def test_v1_database_keeps_every_row(db_path):
         assert [row[:width] for row in after] == before[table], table  # old columns first, unchanged
     person = store.row("SELECT active, failed_logins, lockouts, locked_until FROM people WHERE id = 1")
     assert tuple(person) == (1, 0, 0, None)
+    # 2026-10-02T02:00:00Z as integer microseconds, for the reports' index
+    assert store.value("SELECT last_review_us FROM cards WHERE id = 1") == 1_790_906_400_000_000
     assert store.value("PRAGMA integrity_check") == "ok"
     assert store.rows("PRAGMA foreign_key_check") == []
 

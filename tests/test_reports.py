@@ -94,6 +94,10 @@ def test_predicted_recall_is_fsrs_retrievability_on_the_due_date(mini_store, clo
     b_card = card_state(cards_q.card(mini_store, history["b_cards"][0]))
     expected_b = scheduler.retrievability(history["b_cards"][0], b_card, due_moment) / 6
     assert rows["B"].predicted_recall == pytest.approx(expected_b, abs=1e-9)
+    # Every card-state write keeps the reports' integer copy of last_review in step.
+    assert mini_store.value("SELECT count(*) FROM cards WHERE (last_review IS NULL) != (last_review_us IS NULL)") == 0
+    assert mini_store.value("SELECT last_review_us FROM cards WHERE id = ?", (history["b_cards"][0],)) == int(
+        b_card.last_review.timestamp() * 1_000_000)
 
 
 def test_filters(mini_store, clock, history):

@@ -183,6 +183,13 @@ CREATE TABLE assignments (
 CREATE UNIQUE INDEX assignments_cohort ON assignments (cohort_id, deck_id, lang) WHERE cohort_id IS NOT NULL;
 CREATE UNIQUE INDEX assignments_person ON assignments (person_id, deck_id, lang) WHERE person_id IS NOT NULL;
 CREATE INDEX cards_assigned ON cards (person_id, deck_id, lang, active, state, position);
+-- last_review as integer microseconds since 1970 (kept by every card-state write): reports compute FSRS
+-- retrievability for hundreds of thousands of cards from one covering index without parsing text.
+ALTER TABLE cards ADD COLUMN last_review_us INTEGER;
+UPDATE cards SET last_review_us = unixepoch(last_review) * 1000000 + CAST(substr(last_review, 21, 6) AS INTEGER)
+WHERE last_review IS NOT NULL;
+CREATE INDEX cards_report ON cards (person_id, deck_id, lang, state, stability, last_review_us, leech)
+WHERE state != 0 AND active = 1;
 CREATE TABLE review_days (
     person_id   INTEGER NOT NULL REFERENCES people(id),
     day         TEXT NOT NULL,                -- local study day (starts 04:00)

@@ -17,10 +17,9 @@ SCOPE = """SELECT p.id FROM people p
              AND (:cohort IS NULL OR EXISTS (SELECT 1 FROM enrolments e WHERE e.cohort_id = :cohort
                                              AND e.person_id = p.id AND e.withdrawn_at IS NULL))"""
 
-# Whole days from a card's last review to the due moment, floored as fsrs does (timedelta.days), from the
-# fixed-width ISO text the store writes: whole seconds via unixepoch(), microseconds from the text.
-ELAPSED_DAYS = """max(0, ((a.due_epoch - unixepoch(c.last_review)) * 1000000
-                          - CAST(substr(c.last_review, 21, 6) AS INTEGER)) / 86400000000)"""
+# Whole days from a card's last review to the due moment, floored as fsrs does (timedelta.days), in integer
+# microseconds (cards.last_review_us) so no text is parsed per card.
+ELAPSED_DAYS = "max(0, (a.due_us - c.last_review_us) / 86400000000)"
 
 
 def trainees(store: Store, *, cohort_id: int | None, department: str | None) -> list[sqlite3.Row]:
@@ -40,7 +39,7 @@ def plan_figures(store: Store, *, cohort_id: int | None, department: str | None,
     and the sum over its cards of FSRS retrievability at the start of the due date."""
     return store.rows(
         f"""WITH a AS (
-                SELECT e.*, unixepoch(e.due_on || ' {DAY_ROLLOVER_HOUR:02d}:00:00', 'utc') AS due_epoch
+                SELECT e.*, unixepoch(e.due_on || ' {DAY_ROLLOVER_HOUR:02d}:00:00', 'utc') * 1000000 AS due_us
                 FROM ({EFFECTIVE}) e WHERE e.person_id IN ({SCOPE})),
             totals AS (
                 SELECT p.deck_id, t.lang, count(*) AS n FROM phrases p JOIN translations t ON t.phrase_pk = p.pk
@@ -50,12 +49,13 @@ def plan_figures(store: Store, *, cohort_id: int | None, department: str | None,
                    coalesce(f.leeches, 0) AS leeches, coalesce(f.recall, 0.0) AS recall
             FROM a LEFT JOIN totals ON totals.deck_id = a.deck_id AND totals.lang = a.lang
             LEFT JOIN (
-                SELECT a.person_id, a.deck_id, a.lang, sum(c.state != 0) AS introduced,
+                SELECT a.person_id, a.deck_id, a.lang, count(*) AS introduced,
                        sum({mastered_sql}) AS mastered, sum(c.leech) AS leeches,
-                       sum(CASE WHEN c.state = 0 OR c.last_review IS NULL OR c.stability IS NULL THEN 0.0
+                       sum(CASE WHEN c.last_review_us IS NULL OR c.stability IS NULL THEN 0.0
                                 ELSE pow(1.0 + :factor * ({ELAPSED_DAYS}) / c.stability, :decay) END) AS recall
-                FROM a JOIN cards c ON c.person_id = a.person_id AND c.deck_id = a.deck_id AND c.lang = a.lang
-                                   AND c.active = 1
+                FROM a JOIN cards c INDEXED BY cards_report
+                     ON c.person_id = a.person_id AND c.deck_id = a.deck_id AND c.lang = a.lang
+                    AND c.state != 0 AND c.active = 1
                 GROUP BY a.person_id, a.deck_id, a.lang
             ) f ON f.person_id = a.person_id AND f.deck_id = a.deck_id AND f.lang = a.lang
             ORDER BY a.person_id, a.due_on, a.deck_id, a.lang""",
