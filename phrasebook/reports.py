@@ -4,7 +4,7 @@ Figures per trainee are over their assignments (cohort and personal, merged as i
 % introduced and % mastered of the assigned cards, answers and study minutes (all their study, from the daily
 roll-up; each answer counts at most 60 s), last active, whether they are on track (`pacing.on_track` for every
 assignment), and predicted recall on the due date: the mean FSRS retrievability of their assigned cards at the
-start of each assignment's due date (cards never studied count 0).
+start of each assignment's due date, or today once it has passed (cards never studied count 0).
 
 Status: completed (every assignment reached its target share mastered), overdue (a due date has passed
 without that), not started (no assigned card introduced yet), in progress (the rest); unassigned people
@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from math import ceil
 
 from phrasebook import pacing
-from phrasebook.assignments import MASTERED_SQL
+from phrasebook.assignments import evaluation_moment, moment_us
 from phrasebook.clock import parse, study_day
 from phrasebook.cohorts import Cohort
 from phrasebook.people import StudySettings
@@ -100,43 +100,61 @@ class Report:
         return {s: found.get(s, 0) for s in (*STATUSES, UNASSIGNED)}
 
 
-def _status(plans: list, today: date, introduced: int) -> str:
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """One assignment of one trainee with its card figures (internal to the report)."""
+
+    deck_id: str
+    lang: str
+    due: date
+    start: date
+    target: float
+    total: int
+    introduced: int
+    leeches: int
+    mastered: int
+    recall: float
+
+    @property
+    def completed(self) -> bool:
+        return self.total > 0 and self.mastered >= ceil(self.target * self.total - 1e-9)
+
+
+def _status(plans: list[_Plan], today: date, introduced: int) -> str:
     if not plans:
         return UNASSIGNED
-    done = [p["mastered"] >= ceil(p["target"] * p["total"] - 1e-9) and p["total"] > 0 for p in plans]
+    done = [p.completed for p in plans]
     if all(done):
         return "completed"
-    if any(not ok and today > date.fromisoformat(p["due_on"]) for p, ok in zip(plans, done, strict=True)):
+    if any(not ok and today > p.due for p, ok in zip(plans, done, strict=True)):
         return "overdue"
     return "in_progress" if introduced else "not_started"
 
 
-def _trainee(person, plans: list, act, today: date) -> TraineeRow:
+def _trainee(person, plans: list[_Plan], act, today: date) -> TraineeRow:
     base = StudySettings.from_json(person["settings"]).new_per_day
-    total = sum(p["total"] for p in plans)
-    introduced = sum(p["introduced"] for p in plans)
-    status = _status(plans, today, introduced)
+    total = sum(p.total for p in plans)
+    introduced = sum(p.introduced for p in plans)
     tracks, needed, open_due = [], 0, []
     for p in plans:
-        due, start = date.fromisoformat(p["due_on"]), date.fromisoformat(p["start"])
-        remaining = max(0, p["total"] - p["introduced"])
-        completed = p["total"] > 0 and p["mastered"] >= ceil(p["target"] * p["total"] - 1e-9)
-        tracks.append(pacing.on_track(remaining=remaining, completed=completed, today=today, start=start,
-                                      due_on=due, base=base))
+        remaining = max(0, p.total - p.introduced)
+        completed = p.completed
+        tracks.append(pacing.on_track(remaining=remaining, completed=completed, today=today, start=p.start,
+                                      due_on=p.due, base=base))
         if not completed:
-            open_due.append(due)
-            if today <= due:
-                needed += pacing.needed_per_day(remaining, today, start, due)
-    dues = open_due or [date.fromisoformat(p["due_on"]) for p in plans]
+            open_due.append(p.due)
+            if today <= p.due:
+                needed += pacing.needed_per_day(remaining, today, p.start, p.due)
+    dues = open_due or [p.due for p in plans]
     return TraineeRow(
         person_id=person["id"], staff_no=person["staff_no"], name=person["name"], department=person["department"],
-        counter=person["counter"], cohorts=tuple((person["cohorts"] or "").split("\t")) if person["cohorts"] else (),
-        total=total, introduced=introduced, mastered=sum(p["mastered"] for p in plans),
+        counter=person["counter"], cohorts=tuple(person["cohorts"].split("\t")) if person["cohorts"] else (),
+        total=total, introduced=introduced, mastered=sum(p.mastered for p in plans),
         reviews=act["reviews"] if act else 0, minutes=round((act["duration_ms"] if act else 0) / 60000, 1),
-        last_active=parse(act["last_at"]) if act else None, due_on=min(dues) if dues else None, status=status,
-        on_track=all(tracks) if plans else True, needed_per_day=needed,
-        predicted_recall=(sum(p["recall"] for p in plans) / total if total else 0.0) if plans else None,
-        leeches=sum(p["leeches"] for p in plans),
+        last_active=parse(act["last_at"]) if act else None, due_on=min(dues) if dues else None,
+        status=_status(plans, today, introduced), on_track=all(tracks), needed_per_day=needed,
+        predicted_recall=(sum(p.recall for p in plans) / total if total else 0.0) if plans else None,
+        leeches=sum(p.leeches for p in plans),
     )
 
 
@@ -144,14 +162,36 @@ def build_report(store: Store, *, now: datetime, cohort: Cohort | None = None, d
                  status: str | None = None, visible: set[int] | None = None, days: int = 60,
                  scheduler: Scheduler | None = None) -> Report:
     """Every figure for the trainees in scope. `visible` (from auth.visible_people) limits what a viewer sees;
-    `status` filters the trainee list only (cohort counts always show every status)."""
+    `status` filters the trainee list only (cohort counts always show every status).
+
+    Cards are read twice at most: one pass judging every introduced card *now* (right for assignments whose
+    due date has passed), and one over the assignments still ahead, judged on their due dates."""
     today = study_day(now)
     decay, factor = (scheduler or Scheduler()).forgetting_curve()
     scope = {"cohort_id": cohort.id if cohort else None, "department": department or None}
     people = [p for p in q.trainees(store, **scope) if visible is None or p["id"] in visible]
-    by_person: dict[int, list] = defaultdict(list)
-    for row in q.plan_figures(store, **scope, mastered_sql=MASTERED_SQL, decay=decay, factor=factor):
-        by_person[row["person_id"]].append(row)
+    plans = q.plans(store, **scope)
+    days_of = {text: date.fromisoformat(text) for text in {r["due_on"] for r in plans} | {r["start"] for r in plans}}
+    ahead = {}
+    for due_on in {r["due_on"] for r in plans}:
+        moment = evaluation_moment(days_of[due_on], now)
+        if moment > now:
+            ahead[due_on] = moment_us(moment)
+    everyone = cohort is None and not department
+    at_now = {(r[0], r[1], r[2]): r for r in q.card_figures(store, **scope, everyone=everyone, at_us=moment_us(now),
+                                                              decay=decay, factor=factor)}
+    at_due = {(r[0], r[1], r[2]): r for r in q.card_figures_due(store, **scope, moments=ahead, decay=decay,
+                                                                  factor=factor)}
+    totals = q.totals(store)
+    by_person: dict[int, list[_Plan]] = defaultdict(list)
+    for person_id, deck_id, lang, due_on, target, start in plans:
+        key = (person_id, deck_id, lang)
+        cards, judged = at_now.get(key), (at_due if due_on in ahead else at_now).get(key)
+        by_person[person_id].append(_Plan(
+            deck_id=deck_id, lang=lang, due=days_of[due_on], start=days_of[start], target=target,
+            total=totals.get((deck_id, lang), 0), introduced=cards[3] if cards else 0,
+            leeches=cards[4] if cards else 0, mastered=judged["mastered"] if judged else 0,
+            recall=judged["recall"] if judged else 0.0))
     acts = {r["person_id"]: r for r in q.activity(store, **scope)}
     rows = [_trainee(p, by_person.get(p["id"], []), acts.get(p["id"]), today) for p in people]
     report = Report(today=today)
@@ -184,15 +224,15 @@ def _cohorts(store: Store, rows: list[TraineeRow], cohort: Cohort | None, visibl
     return found
 
 
-def _leeches(store: Store, people, by_person: dict[int, list]) -> list[LeechRow]:
+def _leeches(store: Store, people, by_person: dict[int, list[_Plan]]) -> list[LeechRow]:
     titles = q.deck_titles(store)
     totals: Counter = Counter()
     holders: Counter = Counter()
     for p in people:
         for row in by_person.get(p["id"], []):
-            if row["leeches"]:
-                totals[(row["deck_id"], row["lang"])] += row["leeches"]
-                holders[(row["deck_id"], row["lang"])] += 1
+            if row.leeches:
+                totals[(row.deck_id, row.lang)] += row.leeches
+                holders[(row.deck_id, row.lang)] += 1
     return [LeechRow(deck_id=d, title=titles.get(d, (d, d)), lang=lang, leeches=n, trainees=holders[(d, lang)])
             for (d, lang), n in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))]
 

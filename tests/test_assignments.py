@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -19,7 +20,7 @@ from phrasebook.clock import study_day
 from phrasebook.cohorts import create_cohort, enrol, withdraw
 from phrasebook.errors import PhrasebookError
 from phrasebook.people import StudySettings, create_person
-from phrasebook.scheduler import EASY, GOOD, LEARNING, REVIEW
+from phrasebook.scheduler import EASY, GOOD, LEARNING, REVIEW, CardState
 from phrasebook.session import DrillSession
 
 
@@ -44,8 +45,16 @@ def test_target_forms():
 
 
 def test_mastery_definition():
-    assert is_mastered(REVIEW, 21.0) and not is_mastered(REVIEW, 20.9)
-    assert not is_mastered(LEARNING, 50.0) and not is_mastered(REVIEW, None)
+    """Review state and recall ≥ 90 % at the start of the due date. FSRS stability S is the number of days after
+    which recall falls to 90 %, so with S = 10.5 a card reviewed 9–10 whole days before the due date is mastered
+    and one reviewed 12–13 days before is not; once the due date has passed, today is used instead."""
+    reviewed = datetime(2026, 11, 1, 10, 0, tzinfo=UTC)
+    card = CardState(state=REVIEW, stability=10.5, difficulty=5.0, due=reviewed + timedelta(days=10),
+                     last_review=reviewed)
+    assert is_mastered(card, date(2026, 11, 11), now=reviewed)
+    assert not is_mastered(card, date(2026, 11, 14), now=reviewed)
+    assert not is_mastered(card, date(2026, 11, 5), now=datetime(2026, 11, 14, 10, 0, tzinfo=UTC))
+    assert not is_mastered(replace(card, state=LEARNING, stability=50.0), date(2026, 11, 11), now=reviewed)
 
 
 @pytest.mark.parametrize(("change", "key"), [

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from phrasebook.clock import DAY_ROLLOVER_HOUR
-from phrasebook.store.assignments import EFFECTIVE
+from phrasebook.store.assignments import MASTERED_AT, RECALL_AT, effective_sql
 from phrasebook.store.db import Store
 
 # Trainees in scope: active trainees, optionally of one cohort (current members) and/or one department.
@@ -16,11 +15,6 @@ SCOPE = """SELECT p.id FROM people p
              AND (:department IS NULL OR p.department = :department)
              AND (:cohort IS NULL OR EXISTS (SELECT 1 FROM enrolments e WHERE e.cohort_id = :cohort
                                              AND e.person_id = p.id AND e.withdrawn_at IS NULL))"""
-
-# Whole days from a card's last review to the due moment, floored as fsrs does (timedelta.days), in integer
-# microseconds (cards.last_review_us) so no text is parsed per card.
-ELAPSED_DAYS = "max(0, (a.due_us - c.last_review_us) / 86400000000)"
-
 
 def trainees(store: Store, *, cohort_id: int | None, department: str | None) -> list[sqlite3.Row]:
     """The people in scope with their current cohorts' names (tab-separated)."""
@@ -33,33 +27,55 @@ def trainees(store: Store, *, cohort_id: int | None, department: str | None) -> 
     )
 
 
-def plan_figures(store: Store, *, cohort_id: int | None, department: str | None, mastered_sql: str,
+def plans(store: Store, *, cohort_id: int | None, department: str | None) -> list[sqlite3.Row]:
+    """Every (trainee, deck, language) the trainees in scope must learn, with its due date, target and start."""
+    return store.rows(f"SELECT * FROM ({effective_sql(f'IN ({SCOPE})')}) ORDER BY person_id, due_on",
+                      {"cohort": cohort_id, "department": department})
+
+
+def totals(store: Store) -> dict[tuple[str, str], int]:
+    """Phrases to learn per (deck, language)."""
+    return {(r[0], r[1]): r[2] for r in store.rows(
+        """SELECT p.deck_id, t.lang, count(*) FROM phrases p JOIN translations t ON t.phrase_pk = p.pk
+           WHERE NOT p.retired GROUP BY p.deck_id, t.lang""")}
+
+
+def card_figures(store: Store, *, cohort_id: int | None, department: str | None, everyone: bool, at_us: int,
                  decay: float, factor: float) -> list[sqlite3.Row]:
-    """One row per (trainee, deck, language) they must learn: total phrases, introduced, mastered, leeches,
-    and the sum over its cards of FSRS retrievability at the start of the due date."""
+    """Per (person, deck, language), over introduced cards: count, leeches, mastered and the sum of FSRS
+    retrievability, both judged at one moment `at_us`. One pass over the covering partial index (every
+    person when `everyone`, else the people in scope, read by index range)."""
+    scope = "" if everyone else f"AND c.person_id IN ({SCOPE})"
     return store.rows(
-        f"""WITH a AS (
-                SELECT e.*, unixepoch(e.due_on || ' {DAY_ROLLOVER_HOUR:02d}:00:00', 'utc') * 1000000 AS due_us
-                FROM ({EFFECTIVE}) e WHERE e.person_id IN ({SCOPE})),
-            totals AS (
-                SELECT p.deck_id, t.lang, count(*) AS n FROM phrases p JOIN translations t ON t.phrase_pk = p.pk
-                WHERE NOT p.retired GROUP BY p.deck_id, t.lang)
-            SELECT a.person_id, a.deck_id, a.lang, a.due_on, a.target, a.start, coalesce(totals.n, 0) AS total,
-                   coalesce(f.introduced, 0) AS introduced, coalesce(f.mastered, 0) AS mastered,
-                   coalesce(f.leeches, 0) AS leeches, coalesce(f.recall, 0.0) AS recall
-            FROM a LEFT JOIN totals ON totals.deck_id = a.deck_id AND totals.lang = a.lang
-            LEFT JOIN (
-                SELECT a.person_id, a.deck_id, a.lang, count(*) AS introduced,
-                       sum({mastered_sql}) AS mastered, sum(c.leech) AS leeches,
-                       sum(CASE WHEN c.last_review_us IS NULL OR c.stability IS NULL THEN 0.0
-                                ELSE pow(1.0 + :factor * ({ELAPSED_DAYS}) / c.stability, :decay) END) AS recall
-                FROM a JOIN cards c INDEXED BY cards_report
-                     ON c.person_id = a.person_id AND c.deck_id = a.deck_id AND c.lang = a.lang
-                    AND c.state != 0 AND c.active = 1
-                GROUP BY a.person_id, a.deck_id, a.lang
-            ) f ON f.person_id = a.person_id AND f.deck_id = a.deck_id AND f.lang = a.lang
-            ORDER BY a.person_id, a.due_on, a.deck_id, a.lang""",
-        {"cohort": cohort_id, "department": department, "decay": decay, "factor": factor},
+        f"""SELECT c.person_id, c.deck_id, c.lang, count(*) AS introduced, sum(c.leech) AS leeches,
+                   sum({MASTERED_AT.format(at=":at")}) AS mastered, sum({RECALL_AT.format(at=":at")}) AS recall
+            FROM cards c INDEXED BY cards_report WHERE c.state != 0 AND c.active = 1 {scope}
+            GROUP BY c.person_id, c.deck_id, c.lang""",
+        {"cohort": cohort_id, "department": department, "at": at_us, "decay": decay, "factor": factor},
+    )
+
+
+def card_figures_due(store: Store, *, cohort_id: int | None, department: str | None, moments: dict[str, int],
+                     decay: float, factor: float) -> list[sqlite3.Row]:
+    """Mastered and summed retrievability per (person, deck, language) for assignments due on the dates in
+    `moments` (due date → the moment to judge at, µs): the ones still ahead, judged on their due date."""
+    if not moments:
+        return []
+    values = ",".join(f"(:due{i}, :at{i})" for i in range(len(moments)))
+    params = {"cohort": cohort_id, "department": department, "decay": decay, "factor": factor}
+    for i, (due_on, at_us) in enumerate(moments.items()):
+        params |= {f"due{i}": due_on, f"at{i}": at_us}
+    return store.rows(
+        f"""WITH m(due_on, at_us) AS (VALUES {values}),
+            a AS MATERIALIZED (SELECT e.person_id, e.deck_id, e.lang, m.at_us
+                               FROM ({effective_sql(f"IN ({SCOPE})")}) e JOIN m ON m.due_on = e.due_on)
+            SELECT a.person_id, a.deck_id, a.lang, sum({MASTERED_AT.format(at="a.at_us")}) AS mastered,
+                   sum({RECALL_AT.format(at="a.at_us")}) AS recall
+            FROM a JOIN cards c INDEXED BY cards_report
+                 ON c.person_id = a.person_id AND c.deck_id = a.deck_id AND c.lang = a.lang
+                AND c.state != 0 AND c.active = 1
+            GROUP BY a.person_id, a.deck_id, a.lang""",
+        params,
     )
 
 
