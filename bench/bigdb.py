@@ -24,7 +24,7 @@ from phrasebook.store.migrations import LATEST
 TRAINEES, PHRASES, REVIEWS, SEED = 500, 500, 2_000_000, 2026
 UNTIL = datetime(2026, 11, 20, 10, 0, tzinfo=timezone.utc)
 LANGS = ("en", "ja", "ko", "ru")
-VERSION = f"v{LATEST}-{TRAINEES}-{PHRASES}-{REVIEWS}-{SEED}-3"  # bump the tail when the generator changes
+VERSION = f"v{LATEST}-{TRAINEES}-{PHRASES}-{REVIEWS}-{SEED}-4"  # bump the tail when the generator changes
 
 
 def bench_dir() -> Path:

@@ -182,7 +182,11 @@ CREATE TABLE assignments (
 );
 CREATE UNIQUE INDEX assignments_cohort ON assignments (cohort_id, deck_id, lang) WHERE cohort_id IS NOT NULL;
 CREATE UNIQUE INDEX assignments_person ON assignments (person_id, deck_id, lang) WHERE person_id IS NOT NULL;
-CREATE INDEX cards_assigned ON cards (person_id, deck_id, lang, active, state, position);
+-- New-card indexes hold only new cards, so answering a card already being learned never touches them (fewer
+-- pages per answer, fewer WAL frames): the queue's next new card overall, and within one assigned deck+language.
+DROP INDEX cards_new;
+CREATE INDEX cards_fresh ON cards (person_id, position, lang) WHERE state = 0 AND active = 1;
+CREATE INDEX cards_assigned ON cards (person_id, deck_id, lang, position) WHERE state = 0 AND active = 1;
 -- last_review as integer microseconds since 1970 (kept by every card-state write): reports compute FSRS
 -- retrievability for hundreds of thousands of cards from one covering index without parsing text.
 ALTER TABLE cards ADD COLUMN last_review_us INTEGER;

@@ -1,5 +1,5 @@
 """SQL for the completion reports. Everything is aggregated inside SQLite: cards per (trainee, deck, language)
-through the `cards_assigned` index, study time from the per-day roll-up (never the whole review log), and
+through the covering partial `cards_report` index, study time from the per-day roll-up (never the whole review log), and
 FSRS retrievability on the due date with SQLite's own pow() — so 500 trainees × 2,000,000 reviews stay fast."""
 
 from __future__ import annotations
