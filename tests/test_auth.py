@@ -146,3 +146,13 @@ def test_role_rules(mini_store, clock):
     # Withdrawal ends the trainer's view.
     withdraw(mini_store, mine, wang, now=now)
     assert not can_view_person(mini_store, li, get_person(mini_store, wang.id))
+
+
+def test_someone_who_left_cannot_log_in(mini_store, clock):
+    from phrasebook.people import set_active
+
+    person = create_person(mini_store, name="王芳", staff_no="C1", secret="1234", now=clock())
+    set_active(mini_store, person, False)
+    with pytest.raises(PhrasebookError) as err:
+        login(mini_store, "C1", "1234", now=clock())
+    assert err.value.key == "auth.unknown"
