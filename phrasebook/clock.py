@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 DAY_ROLLOVER_HOUR = 4  # a study day runs 04:00 → 04:00 local time, as in Anki
 
@@ -27,3 +27,32 @@ def day_start(now: datetime, rollover_hour: int = DAY_ROLLOVER_HOUR) -> datetime
     if local < start:
         start -= timedelta(days=1)
     return start.astimezone(UTC)
+
+
+def study_day(moment: datetime, rollover_hour: int = DAY_ROLLOVER_HOUR) -> date:
+    """The local study day a moment belongs to (what the store's per-day roll-up calls `day`)."""
+    return (moment.astimezone() - timedelta(hours=rollover_hour)).date()
+
+
+def day_moment(day: date, rollover_hour: int = DAY_ROLLOVER_HOUR) -> datetime:
+    """The start (aware UTC) of a local study day: when "on the due date" begins."""
+    local = datetime(day.year, day.month, day.day, rollover_hour).astimezone()
+    return local.astimezone(UTC)
+
+
+def parse_day(text: object) -> date | None:
+    """A calendar date as people type it or a spreadsheet stores it: 2026-11-23, 2026/11/23, 2026.11.23,
+    2026年11月23日, or a date/datetime object. None when it is not one."""
+    import re
+
+    if isinstance(text, datetime):
+        return text.date()
+    if isinstance(text, date):
+        return text
+    found = re.fullmatch(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*", str(text or ""))
+    if not found:
+        return None
+    try:
+        return date(*(int(g) for g in found.groups()))
+    except ValueError:
+        return None

@@ -172,7 +172,10 @@ def doctor_cmd(opts: Options, rebuild: bool) -> None:
     click.echo(t("cli.doctor.ok"))
 
 
-# -- command groups kept in their own modules --------------------------------------------------------
-from phrasebook.commands_audio import audio  # noqa: E402  (needs Group and Options above)
+# -- command groups kept in their own modules (they need Group and Options above) ----------------------------
+from phrasebook import commands_people, commands_reports  # noqa: E402
+from phrasebook.commands_audio import audio  # noqa: E402
 
 cli.add_command(audio)
+commands_people.register(cli, Group)
+commands_reports.register(cli, Group)

@@ -147,3 +147,8 @@ class Scheduler:
             return 0.0
         return self._fsrs.get_card_retrievability(self._to_fsrs(card_id, card, at), at)
 
+
+    def forgetting_curve(self) -> tuple[float, float]:
+        """(decay, factor) of FSRS's R(t, S) = (1 + factor·t/S) ** decay, t in whole days: lets reports compute
+        retrievability for many cards at once inside SQLite, with the very parameters `retrievability` uses."""
+        return float(self._fsrs._DECAY), float(self._fsrs._FACTOR)

@@ -3,6 +3,9 @@
 Queue order: due learning cards, then due reviews (within the daily review limit), then new cards in deck order
 (within the daily new limit); when nothing else is left, learning cards due in the next 20 minutes come early
 (Anki's learn-ahead). Every answer is committed before the next card is fetched.
+
+Assignments shape the new cards: their decks come first (earliest due date first), and the daily new limit is
+the trainee's own, raised to what the deadlines need (assignments.pace).
 """
 
 from __future__ import annotations
@@ -13,10 +16,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from phrasebook.assignments import pace
 from phrasebook.clock import day_start, iso, parse, utcnow
 from phrasebook.people import Person
 from phrasebook.scheduler import LEARNING, NEW, RELEARNING, REVIEW, CardState, Scheduler
 from phrasebook.store import Store
+from phrasebook.store import assignments as assigned_q
 from phrasebook.store import cards as q
 
 LEARN_AHEAD = timedelta(minutes=20)
@@ -69,9 +74,11 @@ def card_state(row) -> CardState:
 
 
 def prepare(store: Store, person: Person) -> int:
-    """Make sure the person has a card for every active phrase in the languages they study."""
+    """Make sure the person has a card for every active phrase in the languages they study, and for every
+    deck+language assigned to them."""
     with store.write() as conn:
-        return q.ensure_cards(conn, person.id, person.settings.languages)
+        return (q.ensure_cards(conn, person.id, person.settings.languages)
+                + assigned_q.ensure_assigned_cards(conn, person.id))
 
 
 class DrillSession:
@@ -83,13 +90,17 @@ class DrillSession:
         now = clock()
         prepare(store, person)
         self.new_today, self.reviews_today = q.day_counts(store, person.id, iso(day_start(now)))
+        self.pace = pace(store, person, now)
+        self.new_limit = self.pace.limit
+        self._assigned = [(p.deck_id, p.lang) for p in self.pace.plans  # earliest due first
+                          if p.introduced < p.total and deck in (None, p.deck_id) and lang in (None, p.lang)]
         self.session_id = q.start_session(store, person.id, deck, lang, iso(now))
         self.summary = Summary(started_at=now)
         self._answers: list[tuple[int, Prompt, int]] = []  # (review id, prompt, rating) for undo
 
     # -- the queue -------------------------------------------------------------------------------
     def _new_allowed(self) -> bool:
-        return self.new_today < self.person.settings.new_per_day
+        return self.new_today < self.new_limit
 
     def _reviews_allowed(self) -> bool:
         return self.reviews_today < self.person.settings.reviews_per_day
@@ -102,10 +113,19 @@ class DrillSession:
         if row is None and self._reviews_allowed():
             row = q.next_due(self.store, pid, (REVIEW,), iso(now), deck, lang)
         if row is None and self._new_allowed():
-            row = q.next_new(self.store, pid, deck, lang)
+            row = self._next_assigned_new() or q.next_new(self.store, pid, deck, lang)
         if row is None:
             row = q.next_due(self.store, pid, (LEARNING, RELEARNING), iso(now + LEARN_AHEAD), deck, lang)
         return self._prompt(row) if row else None
+
+    def _next_assigned_new(self):
+        """The first new card of the assigned decks, earliest due date first; exhausted ones drop out."""
+        while self._assigned:
+            row = assigned_q.next_new_in(self.store, self.person.id, *self._assigned[0])
+            if row is not None:
+                return row
+            self._assigned.pop(0)
+        return None
 
     def _prompt(self, row) -> Prompt:
         f = q.prompt_fields(self.store, row["id"])
@@ -124,7 +144,7 @@ class DrillSession:
         s = self.person.settings
         return {"learning": learning,
                 "review": min(review, max(0, s.reviews_per_day - self.reviews_today)),
-                "new": min(new, max(0, s.new_per_day - self.new_today))}
+                "new": min(new, max(0, self.new_limit - self.new_today))}
 
     # -- answering -------------------------------------------------------------------------------
     def intervals(self, prompt: Prompt) -> dict[int, timedelta]:

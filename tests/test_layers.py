@@ -14,6 +14,10 @@ DOMAIN = [
     "phrasebook.i18n", "phrasebook.paths", "phrasebook.clock", "phrasebook.errors",
     "phrasebook.audio", "phrasebook.audio.speech", "phrasebook.audio.engines", "phrasebook.audio.cache",
     "phrasebook.audio.build", "phrasebook.audio.player",
+    "phrasebook.auth", "phrasebook.cohorts", "phrasebook.store.cohorts",
+    "phrasebook.roster", "phrasebook.sheets", "phrasebook.assignments", "phrasebook.pacing",
+    "phrasebook.store.assignments", "phrasebook.reports", "phrasebook.store.reports",
+    "phrasebook.report_export", "phrasebook.demo", "phrasebook.store.bulk",
 ]
 
 

@@ -12,6 +12,8 @@ CARD = """c.id, c.person_id, c.phrase_pk, c.lang, c.direction, c.deck_id, c.stat
           c.difficulty, c.due, c.last_review, c.reps, c.lapses, c.leech"""
 FILTER = "(:deck IS NULL OR c.deck_id = :deck) AND (:lang IS NULL OR c.lang = :lang)"
 NOT_UNDONE = "NOT EXISTS (SELECT 1 FROM reviews u WHERE u.undoes = r.id)"
+# cards.last_review_us from the ISO text being written (fixed width, UTC, microseconds): for the reports' index.
+LAST_REVIEW_US = "unixepoch({p}) * 1000000 + CAST(substr({p}, 21, 6) AS INTEGER)"
 
 
 def ensure_cards(conn: sqlite3.Connection, person_id: int, langs: Sequence[str]) -> int:
@@ -70,8 +72,9 @@ def prompt_fields(store: Store, card_id: int) -> sqlite3.Row:
 
 def _set_card(conn: sqlite3.Connection, card_id: int, state: dict) -> None:
     conn.execute(
-        """UPDATE cards SET state=:state, step=:step, stability=:stability, difficulty=:difficulty, due=:due,
-             last_review=:last_review, reps=:reps, lapses=:lapses, leech=:leech WHERE id=:id""",
+        f"""UPDATE cards SET state=:state, step=:step, stability=:stability, difficulty=:difficulty, due=:due,
+              last_review=:last_review, last_review_us={LAST_REVIEW_US.format(p=":last_review")}, reps=:reps,
+              lapses=:lapses, leech=:leech WHERE id=:id""",
         {**state, "id": card_id},
     )
 
@@ -175,7 +178,8 @@ def end_session(store: Store, session_id: int, at: str) -> None:
 def bulk_set_states(conn: sqlite3.Connection, rows: list[tuple]) -> None:
     """(state, step, stability, difficulty, due, last_review, reps, id) for many cards: demo/bench data only."""
     conn.executemany(
-        "UPDATE cards SET state=?, step=?, stability=?, difficulty=?, due=?, last_review=?, reps=? WHERE id=?", rows)
+        f"""UPDATE cards SET state=?1, step=?2, stability=?3, difficulty=?4, due=?5, last_review=?6,
+              last_review_us={LAST_REVIEW_US.format(p="?6")}, reps=?7 WHERE id=?8""", rows)
 
 
 def card_ids(store: Store, person_id: int) -> list[int]:

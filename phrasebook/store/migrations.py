@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
+from phrasebook.clock import DAY_ROLLOVER_HOUR
 from phrasebook.errors import PhrasebookError
 from phrasebook.store.db import Store
 
@@ -137,7 +138,103 @@ def m001_initial(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial]
+# -- m002: people who log in, cohorts, enrolments, assignments, and a per-day study roll-up -----------------
+# Room left for later work: exams get their own tables; an idempotency key on reviews is one more nullable
+# column with a partial unique index. The roll-up's study day is the local day that starts at 04:00
+# (clock.DAY_ROLLOVER_HOUR); durations are capped at 60 s per answer so a card left on screen is not "study".
+V2_SCHEMA = """
+ALTER TABLE people ADD COLUMN active INTEGER NOT NULL DEFAULT 1;          -- 0: left the programme (history kept)
+ALTER TABLE people ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0;   -- wrong PINs since the last success
+ALTER TABLE people ADD COLUMN lockouts INTEGER NOT NULL DEFAULT 0;        -- lock-outs in a row: each one is longer
+ALTER TABLE people ADD COLUMN locked_until TEXT;
+ALTER TABLE people ADD COLUMN last_login_at TEXT;
+CREATE INDEX people_department ON people (department);
+CREATE TABLE cohorts (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE,          -- "第12期"
+    starts_on  TEXT NOT NULL,                 -- ISO dates
+    ends_on    TEXT NOT NULL,
+    trainer_id INTEGER NOT NULL REFERENCES people(id),
+    created_at TEXT NOT NULL,
+    CHECK (starts_on <= ends_on)
+);
+CREATE INDEX cohorts_trainer ON cohorts (trainer_id);
+CREATE TABLE enrolments (
+    id           INTEGER PRIMARY KEY,
+    cohort_id    INTEGER NOT NULL REFERENCES cohorts(id),
+    person_id    INTEGER NOT NULL REFERENCES people(id),
+    enrolled_at  TEXT NOT NULL,
+    withdrawn_at TEXT                        -- set on withdrawal; the row stays as history
+);
+CREATE UNIQUE INDEX enrolments_current ON enrolments (cohort_id, person_id) WHERE withdrawn_at IS NULL;
+CREATE INDEX enrolments_person ON enrolments (person_id, withdrawn_at);
+CREATE TABLE assignments (
+    id          INTEGER PRIMARY KEY,
+    cohort_id   INTEGER REFERENCES cohorts(id),
+    person_id   INTEGER REFERENCES people(id),
+    deck_id     TEXT NOT NULL REFERENCES decks(id),
+    lang        TEXT NOT NULL,
+    due_on      TEXT NOT NULL,                -- ISO date
+    target      REAL NOT NULL DEFAULT 0.9 CHECK (target > 0 AND target <= 1),
+    assigned_by INTEGER REFERENCES people(id),
+    created_at  TEXT NOT NULL,
+    CHECK ((cohort_id IS NULL) != (person_id IS NULL))
+);
+CREATE UNIQUE INDEX assignments_cohort ON assignments (cohort_id, deck_id, lang) WHERE cohort_id IS NOT NULL;
+CREATE UNIQUE INDEX assignments_person ON assignments (person_id, deck_id, lang) WHERE person_id IS NOT NULL;
+-- New-card indexes hold only new cards, so answering a card already being learned never touches them (fewer
+-- pages per answer, fewer WAL frames): the queue's next new card overall, and within one assigned deck+language.
+DROP INDEX cards_new;
+CREATE INDEX cards_fresh ON cards (person_id, position, lang) WHERE state = 0 AND active = 1;
+CREATE INDEX cards_assigned ON cards (person_id, deck_id, lang, position) WHERE state = 0 AND active = 1;
+-- last_review as integer microseconds since 1970 (kept by every card-state write): reports compute FSRS
+-- retrievability for hundreds of thousands of cards from one covering index without parsing text.
+ALTER TABLE cards ADD COLUMN last_review_us INTEGER;
+UPDATE cards SET last_review_us = unixepoch(last_review) * 1000000 + CAST(substr(last_review, 21, 6) AS INTEGER)
+WHERE last_review IS NOT NULL;
+CREATE INDEX cards_report ON cards (person_id, deck_id, lang, state, stability, last_review_us, leech)
+WHERE state != 0 AND active = 1;
+CREATE TABLE review_days (
+    person_id   INTEGER NOT NULL REFERENCES people(id),
+    day         TEXT NOT NULL,                -- local study day (starts 04:00)
+    reviews     INTEGER NOT NULL DEFAULT 0,   -- answers, undone ones taken back out
+    new_cards   INTEGER NOT NULL DEFAULT 0,
+    duration_ms INTEGER NOT NULL DEFAULT 0,
+    last_at     TEXT NOT NULL,
+    PRIMARY KEY (person_id, day)
+) WITHOUT ROWID;
+CREATE TRIGGER reviews_roll_up AFTER INSERT ON reviews WHEN NEW.kind = 'review'
+BEGIN
+    INSERT INTO review_days (person_id, day, reviews, new_cards, duration_ms, last_at)
+    VALUES (NEW.person_id, date(NEW.reviewed_at, 'localtime', '-{hours} hours'), 1, NEW.state_before = 0,
+            min(coalesce(NEW.duration_ms, 0), 60000), NEW.reviewed_at)
+    ON CONFLICT (person_id, day) DO UPDATE SET reviews = reviews + 1, new_cards = new_cards + excluded.new_cards,
+        duration_ms = duration_ms + excluded.duration_ms, last_at = max(last_at, excluded.last_at);
+END;
+CREATE TRIGGER reviews_roll_up_undo AFTER INSERT ON reviews WHEN NEW.kind = 'undo'
+BEGIN
+    UPDATE review_days SET reviews = reviews - 1,
+        new_cards = new_cards - (SELECT r.state_before = 0 FROM reviews r WHERE r.id = NEW.undoes),
+        duration_ms = duration_ms - (SELECT min(coalesce(r.duration_ms, 0), 60000) FROM reviews r
+                                     WHERE r.id = NEW.undoes)
+    WHERE person_id = NEW.person_id
+      AND day = (SELECT date(r.reviewed_at, 'localtime', '-{hours} hours') FROM reviews r WHERE r.id = NEW.undoes);
+END;
+INSERT INTO review_days (person_id, day, reviews, new_cards, duration_ms, last_at)
+SELECT r.person_id, date(r.reviewed_at, 'localtime', '-{hours} hours') AS day, count(*), sum(r.state_before = 0),
+       sum(min(coalesce(r.duration_ms, 0), 60000)), max(r.reviewed_at)
+FROM reviews r
+WHERE r.kind = 'review' AND NOT EXISTS (SELECT 1 FROM reviews u WHERE u.undoes = r.id)
+GROUP BY r.person_id, day;
+""".replace("{hours}", str(DAY_ROLLOVER_HOUR))
+
+
+def m002_people_cohorts_assignments(conn: sqlite3.Connection) -> None:
+    for statement in _statements(V2_SCHEMA):
+        conn.execute(statement)
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_people_cohorts_assignments]
 LATEST = len(MIGRATIONS)
 
 

@@ -1,0 +1,154 @@
+"""Spreadsheet files in and out: CSV as Excel writes it (BOM, GBK on Chinese Windows, tabs) and XLSX.
+
+Reading gives plain rows of cells with row numbers as a spreadsheet shows them; writing gives files that
+open cleanly in Excel/WPS (CSV with a BOM; XLSX with a bold, frozen header and fitted column widths).
+openpyxl is imported only when an XLSX file is actually read or written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from phrasebook.errors import PhrasebookError
+
+CSV_SUFFIXES = (".csv", ".txt", ".tsv")
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One table to write: a title (the XLSX tab), headers, rows, and per-column number formats."""
+
+    title: str
+    headers: Sequence[str]
+    rows: Sequence[Sequence[object]]
+    formats: dict[int, str] = field(default_factory=dict)  # column index → Excel number format, e.g. "0%"
+
+
+def cell_text(value: object) -> str:
+    """A cell as text: 1001.0 (a number typed into a spreadsheet) → "1001", dates → ISO, None → ""."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        if abs(value) >= 1e15:  # past float precision: Excel has already rounded it; let the caller say so
+            return repr(value)
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def decode(data: bytes, name: str) -> str:
+    """Text of a CSV: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (⊇ GBK, Excel's "CSV" on
+    Chinese Windows)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        candidates = [(data[3:], "utf-8")]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        candidates = [(data, "utf-16")]
+    else:
+        candidates = [(data, "utf-8"), (data, "gb18030")]
+    for raw, encoding in candidates:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise PhrasebookError("roster.err.encoding", file=name)
+
+
+def _delimiter(text: str) -> str:
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return max(("\t", ",", ";"), key=first.count) if any(c in first for c in "\t,;") else ","
+
+
+def read_rows(path: Path) -> list[list[str]]:
+    """Every row of the first sheet as text cells; list index + 1 is the row number the spreadsheet shows."""
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise PhrasebookError("roster.err.missing_file", file=path)
+    if suffix in CSV_SUFFIXES:
+        text = decode(path.read_bytes(), path.name)
+        return [[cell_text(c) for c in row] for row in csv.reader(io.StringIO(text, newline=""),
+                                                                   delimiter=_delimiter(text))]
+    if suffix in XLSX_SUFFIXES:
+        return _read_xlsx(path)
+    if suffix == ".xls":
+        raise PhrasebookError("roster.err.old_excel", file=path.name)
+    raise PhrasebookError("roster.err.file_type", file=path.name)
+
+
+def _read_xlsx(path: Path) -> list[list[str]]:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, data_only=True)  # cached formula results, not formulas
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
+        raise PhrasebookError("roster.err.unreadable", file=path.name, error=err) from None
+    try:
+        sheet = book.worksheets[0]
+        return [[cell_text(c) for c in row] for row in sheet.iter_rows(min_row=1, max_row=sheet.max_row,
+                                                                        values_only=True)]
+    finally:
+        book.close()
+
+
+def display_width(text: str) -> int:
+    """Columns a text takes in a spreadsheet: Chinese and full-width characters count twice."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def write_csv(path: Path | io.StringIO, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+    """CSV with a UTF-8 BOM when written to a file, so Excel on Chinese Windows opens it without mojibake."""
+    if isinstance(path, io.StringIO):
+        _write_csv_rows(path, headers, rows)
+        return
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        _write_csv_rows(fh, headers, rows)
+
+
+def _write_csv_rows(fh, headers, rows) -> None:
+    writer = csv.writer(fh)
+    writer.writerow(headers)
+    writer.writerows([["" if v is None else v for v in row] for row in rows])
+
+
+def write_xlsx(path: Path, sheets: Sequence[Sheet]) -> None:
+    """One tab per sheet: bold frozen header, auto-filter, widths fitted to the content (CJK counted double)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    book.remove(book.active)
+    for spec in sheets:
+        ws = book.create_sheet(title=spec.title[:31])
+        ws.append(list(spec.headers))
+        for row in spec.rows:
+            ws.append(list(row))
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+            cell.fill = PatternFill("solid", fgColor="DDEBF7")
+            cell.alignment = Alignment(vertical="center")
+        ws.freeze_panes = "A2"
+        if spec.rows:
+            ws.auto_filter.ref = ws.dimensions
+        for index, header in enumerate(spec.headers):
+            letter = get_column_letter(index + 1)
+            widest = max([display_width(str(header))] + [display_width(cell_text(r[index])) for r in spec.rows
+                                                        if index < len(r) and r[index] is not None])
+            ws.column_dimensions[letter].width = min(max(widest + 2, 6), 60)
+            if index in spec.formats:
+                for (cell,) in ws.iter_rows(min_row=2, min_col=index + 1, max_col=index + 1):
+                    cell.number_format = spec.formats[index]
+    book.save(path)
