@@ -22,13 +22,18 @@ def _cutlet():
 
 
 @cache
-def romaji_fixes() -> dict[str, str]:
-    """Wrong romaji word → right one (e.g. gaikokunin → gaikokujin), from decks/_romaji.toml."""
+def romaji_table(name: str) -> dict[str, str]:
+    """One table of decks/_romaji.toml: `fixes` (wrong romaji word → right one, e.g. gaikokunin → gaikokujin)
+    or `readings` (word → hiragana, for the offline voice)."""
     path = decks_dir() / "_romaji.toml"
     if not path.exists():
         return {}
     with open(path, "rb") as fh:
-        return dict(tomllib.load(fh).get("fixes", {}))
+        return dict(tomllib.load(fh).get(name, {}))
+
+
+def romaji_fixes() -> dict[str, str]:
+    return romaji_table("fixes")
 
 
 def japanese(text: str) -> str:

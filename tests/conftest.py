@@ -85,3 +85,18 @@ def real_db(bundled_db, tmp_path) -> Path:
     path = tmp_path / "real.db"
     shutil.copy(bundled_db, path)
     return path
+
+
+@pytest.fixture
+def run(monkeypatch, mini_decks, db_path):
+    """The CLI in-process (CliRunner) on the test database and the mini deck folder."""
+    from click.testing import CliRunner
+
+    from phrasebook.commands import cli
+
+    monkeypatch.setenv(paths.ENV_DECKS, str(mini_decks))
+
+    def invoke(*args: str):
+        return CliRunner().invoke(cli, ["--db", str(db_path), *args], catch_exceptions=False)
+
+    return invoke

@@ -9,21 +9,11 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from phrasebook import paths
 from phrasebook.commands import cli
 
 COMMANDS = [[], ["deck"], ["deck", "validate"], ["deck", "import"], ["deck", "list"], ["phrases"], ["pinyin"],
             ["doctor"], ["audio"], ["audio", "build"], ["audio", "status"], ["audio", "prune"], ["audio", "play"]]
 
-
-@pytest.fixture
-def run(monkeypatch, mini_decks, db_path):
-    monkeypatch.setenv(paths.ENV_DECKS, str(mini_decks))
-
-    def invoke(*args: str):
-        return CliRunner().invoke(cli, ["--db", str(db_path), *args], catch_exceptions=False)
-
-    return invoke
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "root")

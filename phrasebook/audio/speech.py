@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
-from phrasebook.paths import decks_dir
+from phrasebook.romanize import romaji_table
 
 SPEAKABLE = ("zh", "en", "ja", "ko", "ru")  # zh: the Chinese line itself; the others: its translations
 STRESS = "\u0301"
@@ -51,20 +50,10 @@ def _hiragana(katakana: str) -> str:
     return "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in katakana)
 
 
-@cache
-def _readings() -> dict[str, str]:
-    """Words MeCab reads wrongly in our domain (外国人 → がいこくじん), from decks/_romaji.toml [readings]."""
-    path = decks_dir() / "_romaji.toml"
-    if not path.exists():
-        return {}
-    with open(path, "rb") as fh:
-        return dict(tomllib.load(fh).get("readings", {}))
-
-
 def japanese_kana(text: str) -> str:
     """'就労許可は…' → 'しゅーろーきょかわ…': the pronounced form (particle は as わ, long vowels as ー),
     in hiragana, punctuation kept so espeak-ng pauses."""
-    for word, reading in _readings().items():
+    for word, reading in romaji_table("readings").items():
         text = text.replace(word, reading)
     out = []
     for word in _tagger()(text):

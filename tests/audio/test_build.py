@@ -9,7 +9,6 @@ import subprocess
 import sys
 import time
 
-import pytest
 from click.testing import CliRunner
 
 from phrasebook import paths
@@ -18,15 +17,6 @@ from phrasebook.commands import cli
 
 MINI_ITEMS = 6 * 3  # six phrases: the Chinese line, English and Japanese
 
-
-@pytest.fixture
-def run(monkeypatch, mini_decks, db_path):
-    monkeypatch.setenv(paths.ENV_DECKS, str(mini_decks))
-
-    def invoke(*args: str):
-        return CliRunner().invoke(cli, ["--db", str(db_path), *args], catch_exceptions=False)
-
-    return invoke
 
 
 def audio_files() -> list:
