@@ -47,7 +47,8 @@ def test_app_start_path_keeps_heavy_imports_off():
         "from phrasebook.tui.app import make_app\n"
         "make_app(db)\n"
         "heavy = sorted({m.split('.')[0] for m in set(sys.modules) - before}\n"
-        "               & {'pypinyin', 'gtts', 'openpyxl', 'cutlet', 'fugashi', 'sqlite_utils', 'fsrs'})\n"
+        "               & {'pypinyin', 'gtts', 'openpyxl', 'cutlet', 'fugashi', 'sqlite_utils', 'fsrs',\n"
+        "                  'plotext', 'textual_plotext'})\n"
         "print(','.join(heavy))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -1,17 +1,20 @@
-"""The whole loop in the real app (Pilot) on a real SQLite file: create a trainee, drill, undo, quit, restart."""
+"""The whole loop in the real app (Pilot) on a real SQLite file: a coordinator adds a trainee, who drills,
+undoes, quits and restarts."""
 
 from __future__ import annotations
 
 from phrasebook.clock import iso, parse
 from phrasebook.doctor import replayed_state
+from phrasebook.people import create_person
 from phrasebook.scheduler import Scheduler
 from phrasebook.session import card_state
 from phrasebook.store import cards as q
 from phrasebook.store import open_store
 from phrasebook.tui.app import make_app
+from phrasebook.tui.screens.dashboard import DashboardScreen
 from phrasebook.tui.screens.drill import DrillScreen
 from phrasebook.tui.screens.home import HomeScreen
-from phrasebook.tui.screens.login import LoginScreen, NewTraineeScreen
+from phrasebook.tui.screens.login import LoginScreen, NewTraineeScreen, PinScreen
 from phrasebook.tui.screens.summary import SummaryScreen
 
 SIZE = (110, 36)
@@ -25,13 +28,27 @@ def home_counts(store, person_id: int, now) -> list[tuple]:
 
 async def test_drill_survives_restart(real_db, clock):
     app = make_app(real_db, clock=clock)
+    create_person(app.store, name="刘洋", staff_no="K1", role="coordinator", secret="2468")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert isinstance(app.screen, NewTraineeScreen)  # first run: nobody to pick, so the form opens
         assert isinstance(app.screen_stack[0], LoginScreen)
+        await pilot.press("enter")  # the coordinator (the only one listed): PIN, then the dashboard
+        await pilot.pause()
+        assert isinstance(app.screen, PinScreen)
+        await pilot.press(*"2468", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, NewTraineeScreen)
         app.screen.query_one("#name").value = "张伟"
         app.screen.query_one("#staff_no").focus()
         await pilot.press(*"A001", "enter")  # Enter on staff no. with name filled creates the trainee
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+        await pilot.press("escape")  # log out; 张伟 is listed after 刘洋
+        await pilot.pause()
+        await pilot.press("down", "enter")  # no PIN for this trainee: straight to the drill home
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         person = app.screen.person
@@ -74,7 +91,7 @@ async def test_drill_survives_restart(real_db, clock):
     app2 = make_app(real_db, clock=clock)
     async with app2.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("enter")  # the only trainee
+        await pilot.press("down", "enter")  # the trainee, after the coordinator
         await pilot.pause()
         assert isinstance(app2.screen, HomeScreen) and app2.screen.person.id == person.id
         assert home_counts(app2.store, person.id, clock()) == expected_counts

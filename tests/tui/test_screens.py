@@ -22,20 +22,20 @@ async def test_f2_switches_to_english_and_is_remembered(db_path, mini_decks, clo
     app = make_app(db_path, clock=clock, decks_dir=mini_decks)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert "新建学员" in text_of(app)
+        assert "首次使用：创建协调员" in text_of(app)
         await pilot.press("f2")
         await pilot.pause()
-        assert "New trainee" in text_of(app) and "新建学员" not in text_of(app)
+        assert "First use: create the coordinator" in text_of(app) and "首次使用" not in text_of(app)
         assert settings_q.setting(app.store, "ui_lang") == "en"
     i18n.set_language("zh-CN")
     app2 = make_app(db_path, clock=clock, decks_dir=mini_decks)
     async with app2.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert "New trainee" in text_of(app2)
+        assert "First use: create the coordinator" in text_of(app2)
     app3 = make_app(db_path, clock=clock, decks_dir=mini_decks, ui_lang="zh")  # --ui-lang wins
     async with app3.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert "新建学员" in text_of(app3)
+        assert "首次使用：创建协调员" in text_of(app3)
 
 
 async def test_bad_staff_number_is_explained_and_nothing_saved(db_path, mini_decks, clock):
@@ -50,12 +50,13 @@ async def test_bad_staff_number_is_explained_and_nothing_saved(db_path, mini_dec
         assert app.store.value("SELECT count(*) FROM people") == 0
         await pilot.press("escape")  # back to the (empty) list: it says there is nobody yet
         await pilot.pause()
-        assert "还没有学员" in text_of(app)
+        assert "名单里还没有人员" in text_of(app)
 
 
 async def test_home_help_languages_and_empty_session(db_path, mini_decks, clock):
     app = make_app(db_path, clock=clock, decks_dir=mini_decks)
     create_person(app.store, name="王芳", staff_no="C1")
+    create_person(app.store, name="赵敏", staff_no="K1", role="coordinator", secret="2468")  # listed after 王芳
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("enter")

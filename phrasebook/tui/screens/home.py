@@ -1,4 +1,6 @@
-"""Home: what is due today across the trainee's decks and languages; Enter drills the chosen row."""
+"""Home: what is due today across the trainee's decks and languages; Enter drills the chosen row. Above the
+decks: the trainee's assignments (due date, % mastered against the target) and how many new cards a day
+keep them on track (`assignments.pace`); the today line uses the raised new-card limit the drill uses."""
 
 from __future__ import annotations
 
@@ -7,7 +9,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from phrasebook.clock import day_start, iso
+from phrasebook.assignments import Pace, pace
+from phrasebook.clock import day_start, iso, study_day
 from phrasebook.i18n import current, t
 from phrasebook.people import Person, get_person
 from phrasebook.session import prepare
@@ -34,13 +37,15 @@ class HomeScreen(Screen):
         store, now = self.app.store, self.app.clock()
         rows = cards_q.deck_counts(store, self.person.id, iso(now))
         new_today, reviews_today = cards_q.day_counts(store, self.person.id, iso(day_start(now)))
-        s = self.person.settings
+        plan = pace(store, self.person, now)
         due = sum(r["learning_due"] + r["review_due"] for r in rows)
-        new_left = min(sum(r["new"] for r in rows), max(0, s.new_per_day - new_today))
+        new_left = min(sum(r["new"] for r in rows), max(0, plan.limit - new_today))
         yield Static(t("app.title"), id="banner")
         yield Static(t("home.hello", name=self.person.name, staff_no=self.person.staff_no), id="hello")
         yield Static(t("home.today", due=due, new=new_left, new_done=new_today, reviews_done=reviews_today),
                      id="today")
+        titles = {r["deck_id"]: (r["title_zh"], r["title_en"]) for r in rows}
+        yield from self._plans(plan, titles, now)
         table = DataTable(id="decks", cursor_type="row", zebra_stripes=True)
         table.add_columns(t("home.col.deck"), t("home.col.lang"), t("home.col.due"), t("home.col.new"),
                           t("home.col.progress"), t("home.col.leeches"))
@@ -57,6 +62,32 @@ class HomeScreen(Screen):
             yield Static(t("home.no_decks"), classes="hint")
         yield table
         yield KeyBar(*KEYS, id="keys")
+
+    def _plans(self, plan: Pace, titles: dict[str, tuple[str, str]], now) -> ComposeResult:
+        """The pacing line and one row per assignment (nothing at all for a trainee without assignments)."""
+        if not plan.plans:
+            return
+        base = self.person.settings.new_per_day
+        if all(p.completed or p.remaining == 0 for p in plan.plans):
+            line = t("pace.done")
+        elif plan.needed > base:
+            line = t("pace.behind", needed=plan.needed, base=base, limit=plan.limit)
+        else:
+            line = t("pace.needed", needed=plan.needed)
+        yield Static(line, id="pace")
+        table = DataTable(id="plans", cursor_type="none", show_cursor=False)
+        table.add_columns(t("pace.col.deck"), t("pace.col.lang"), t("pace.col.due"), t("pace.col.mastered"),
+                          t("pace.col.introduced"), t("pace.col.state"))
+        zh, today = current() == "zh-CN", study_day(now)
+        for p in plan.plans:
+            title = titles.get(p.deck_id, (p.deck_id, p.deck_id))[0 if zh else 1]
+            mastered = p.mastered / p.total if p.total else 0.0
+            state = ("pace.state.completed" if p.completed else "pace.state.overdue" if today > p.due_on
+                     else "pace.state.open")
+            table.add_row(title, t(f"lang.{p.lang}"), p.due_on.isoformat(),
+                          f"{mastered:.0%} / {p.target:.0%}", f"{p.introduced}/{p.total}",
+                          t(state, n=p.needed_today(today)))
+        yield table
 
     async def on_screen_resume(self) -> None:
         """Counts change after every drill: refresh them (and create cards for newly added phrases)."""

@@ -1,4 +1,9 @@
-"""First screen: pick yourself from the list; `n` (or the first run) opens the new-trainee form."""
+"""First screen: pick yourself from the list (or type your staff number), give your PIN when you have one, and
+land where your role works: trainees on their drill home, trainers and coordinators on their dashboard.
+
+On a fresh database (no coordinator yet) the first-run form creates the first coordinator. Every refusal (wrong
+PIN, lock-out, unknown staff number) is the domain's own message, shown in place: `auth.login` decides, we show.
+"""
 
 from __future__ import annotations
 
@@ -9,18 +14,19 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from phrasebook import auth
 from phrasebook.errors import PhrasebookError
 from phrasebook.i18n import t
 from phrasebook.people import Person, create_person, get_person, list_people
 from phrasebook.tui.widgets.keybar import KeyBar
 
-KEYS = [("Enter", "keys.choose"), ("n", "keys.new_trainee"), ("F2", "keys.language"), ("?", "keys.help"),
+KEYS = [("Enter", "keys.choose"), ("Tab", "login2.key_staff_no"), ("F2", "keys.language"), ("?", "keys.help"),
         ("Ctrl+Q", "keys.quit")]
 
 
 class LoginScreen(Screen):
-    BINDINGS = [Binding("n", "new", show=False), Binding("question_mark", "help", show=False)]
-    offered_form = False  # on the first run the form opens by itself, once
+    BINDINGS = [Binding("question_mark", "help", show=False)]
+    offered_setup = False  # on the first run the set-up form opens by itself, once
 
     def compose(self) -> ComposeResult:
         people = list_people(self.app.store)
@@ -30,36 +36,62 @@ class LoginScreen(Screen):
             if people:
                 yield OptionList(*[Option(self._label(p), id=str(p.id)) for p in people], id="people")
             else:
-                yield Static(t("login.nobody"), id="nobody", classes="hint")
+                yield Static(t("login2.nobody"), id="nobody", classes="hint")
+            yield Input(placeholder=t("login2.staff_no"), id="staff_no")
+            yield Static("", id="error", classes="error")
         yield KeyBar(*KEYS, id="keys")
 
     @staticmethod
     def _label(p: Person) -> str:
         dept = f" · {p.department}" if p.department else ""
-        return f"{p.name}  ({p.staff_no}{dept})"
+        role = "" if p.role == "trainee" else f"  [{t(f'role.{p.role}')}]"
+        return f"{p.name}  ({p.staff_no}{dept}){role}"
 
     async def on_screen_resume(self) -> None:
-        await self.recompose()  # the list may have grown while we were away
+        await self.recompose()  # the list may have grown (or a PIN been set) while we were away
         if people := self.query("#people"):
             people.first().focus()
-        elif not self.offered_form:
-            self.offered_form = True
-            self.action_new()  # first run: nobody to pick, so go straight to the form
+        else:
+            self.query_one("#staff_no", Input).focus()
+        if auth.needs_first_coordinator(self.app.store) and not self.offered_setup:
+            self.offered_setup = True
+            self.app.push_screen(FirstCoordinatorScreen(), self._signed_in)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.open_home(get_person(self.app.store, int(event.option.id)))
+        self.choose(get_person(self.app.store, int(event.option.id)))
 
-    def action_new(self) -> None:
-        self.app.push_screen(NewTraineeScreen(), self._created)
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        try:
+            person = next(p for p in list_people(self.app.store) if p.staff_no == event.value.strip())
+        except StopIteration:
+            self.query_one("#error", Static).update(t("auth.unknown", staff_no=event.value.strip()))
+            return
+        self.choose(person)
 
-    def _created(self, person: Person | None) -> None:
+    def choose(self, person: Person) -> None:
+        """A PIN prompt when the person has (or, being staff, must have) one; otherwise straight in."""
+        if auth.requires_pin(person):
+            self.app.push_screen(PinScreen(person), self._signed_in)
+            return
+        try:
+            self._signed_in(auth.login(self.app.store, person.staff_no, "", now=self.app.clock()))
+        except PhrasebookError as err:
+            self.query_one("#error", Static).update(err.message())
+
+    def _signed_in(self, person: Person | None) -> None:
         if person is not None:
-            self.open_home(person)
+            self.open_for(person)
 
-    def open_home(self, person: Person) -> None:
-        from phrasebook.tui.screens.home import HomeScreen
+    def open_for(self, person: Person) -> None:
+        """Route by role: the trainee's drill home, or the staff dashboard (imported only now: plotext)."""
+        if auth.can_view_reports(person):
+            from phrasebook.tui.screens.dashboard import DashboardScreen
 
-        self.app.push_screen(HomeScreen(person))
+            self.app.push_screen(DashboardScreen(person))
+        else:
+            from phrasebook.tui.screens.home import HomeScreen
+
+            self.app.push_screen(HomeScreen(person))
 
     def action_help(self) -> None:
         from phrasebook.tui.screens.help import HelpScreen
@@ -67,27 +99,63 @@ class LoginScreen(Screen):
         self.app.push_screen(HelpScreen(KEYS))
 
 
-class NewTraineeScreen(ModalScreen[Person | None]):
-    """Name, staff number and department; errors (empty name, taken staff number…) shown in place."""
+class PinScreen(ModalScreen[Person | None]):
+    """The PIN prompt; a wrong PIN or a lock-out is explained in place and the prompt stays."""
 
     BINDINGS = [Binding("escape", "cancel", show=False)]
 
+    def __init__(self, person: Person) -> None:
+        super().__init__()
+        self.person = person
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="pin-box"):
+            yield Label(t("login2.pin_for", name=self.person.name, staff_no=self.person.staff_no), classes="title")
+            yield Input(placeholder=t("login2.pin"), password=True, id="pin")
+            yield Static("", id="error", classes="error")
+            yield Static(t("login2.pin_hint"), classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#pin", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        try:
+            person = auth.login(self.app.store, self.person.staff_no, event.value, now=self.app.clock())
+        except PhrasebookError as err:
+            event.input.value = ""
+            self.query_one("#error", Static).update(err.message())
+            return
+        self.dismiss(person)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class PersonForm(ModalScreen[Person | None]):
+    """Name, staff number and department; subclasses decide who is created. Errors shown in place."""
+
+    BINDINGS = [Binding("escape", "cancel", show=False)]
+    TITLE_KEY = "login.new"
+    HINT_KEY = "login.new_hint"
+    FIELDS: tuple[tuple[str, str, bool], ...] = (("name", "login.name", False),
+                                                 ("staff_no", "login.staff_no", False),
+                                                 ("department", "login.department", False))
+
     def compose(self) -> ComposeResult:
         with Vertical(id="new"):
-            yield Label(t("login.new"), classes="title")
-            yield Input(placeholder=t("login.name"), id="name")
-            yield Input(placeholder=t("login.staff_no"), id="staff_no")
-            yield Input(placeholder=t("login.department"), id="department")
+            yield Label(t(self.TITLE_KEY), classes="title")
+            for field, key, secret in self.FIELDS:
+                yield Input(placeholder=t(key), id=field, password=secret)
             yield Button(t("login.create"), id="create", variant="primary")
             yield Static("", id="error", classes="error")
-            yield Static(t("login.new_hint"), classes="hint")
+            yield Static(t(self.HINT_KEY), classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        filled = all(self.query_one(f"#{i}", Input).value.strip() for i in ("name", "staff_no"))
-        if event.input.id == "department" or filled:
+        inputs = list(self.query(Input))
+        if event.input is inputs[-1] or (all(i.value.strip() for i in inputs[:2]) and event.input is inputs[1]):
             self.create()
         else:
             self.focus_next()
@@ -99,12 +167,42 @@ class NewTraineeScreen(ModalScreen[Person | None]):
     def create(self) -> None:
         value = {i.id: i.value for i in self.query(Input)}
         try:
-            person = create_person(self.app.store, name=value["name"], staff_no=value["staff_no"],
-                                   department=value["department"])
+            person = self.make(value)
         except PhrasebookError as err:
             self.query_one("#error", Static).update(err.message())
             return
         self.dismiss(person)
 
+    def make(self, value: dict[str, str]) -> Person:
+        return create_person(self.app.store, name=value["name"], staff_no=value["staff_no"],
+                             department=value["department"], now=self.app.clock())
+
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class NewTraineeScreen(PersonForm):
+    """A trainer or coordinator adds one trainee (rosters come in through the cohort screen)."""
+
+
+class FirstCoordinatorScreen(PersonForm):
+    """First run: the first coordinator, with a PIN typed twice (`auth.create_first_coordinator`)."""
+
+    TITLE_KEY = "login2.first_title"
+    HINT_KEY = "login2.first_hint"
+    FIELDS = (("name", "login.name", False), ("staff_no", "login.staff_no", False),
+              ("department", "login.department", False), ("pin", "login2.pin", True),
+              ("pin2", "login2.pin_again", True))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "pin2":
+            self.create()
+        else:
+            self.focus_next()
+
+    def make(self, value: dict[str, str]) -> Person:
+        if value["pin"] != value["pin2"]:
+            raise PhrasebookError("login2.pin_mismatch")
+        return auth.create_first_coordinator(self.app.store, name=value["name"], staff_no=value["staff_no"],
+                                             department=value["department"], secret=value["pin"],
+                                             now=self.app.clock())

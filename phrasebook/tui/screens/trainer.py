@@ -1,0 +1,252 @@
+"""Trainer screens: the cohorts a trainer trains (a coordinator: all), their members (enrol, withdraw), roster
+import from a CSV/XLSX path, and assigning decks + languages with a due date and a target. Every action goes
+through the domain (cohorts, roster, assignments), which validates; the role rules are checked here too, so
+a trainee can never open these screens, and a trainer can only change their own cohorts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Input, Label, SelectionList, Static
+
+from phrasebook import auth
+from phrasebook.assignments import assign, list_assignments
+from phrasebook.cohorts import Cohort, enrol, get_cohort, list_cohorts, members, withdraw
+from phrasebook.decks import LANGUAGES
+from phrasebook.errors import PhrasebookError
+from phrasebook.i18n import current, t
+from phrasebook.people import Person, find_person
+from phrasebook.store import content as content_q
+from phrasebook.tui.widgets.keybar import KeyBar
+
+COHORT_KEYS = [("Enter", "trainer.key_members"), ("i", "trainer.key_import"), ("a", "trainer.key_assign"),
+               ("F2", "keys.language"), ("Esc", "trainer.key_back")]
+MEMBER_KEYS = [("e", "trainer.key_enrol"), ("w", "trainer.key_withdraw"), ("F2", "keys.language"),
+               ("Esc", "trainer.key_back")]
+
+
+class CohortsScreen(Screen):
+    BINDINGS = [Binding("i", "import_roster", show=False), Binding("a", "assign", show=False),
+                Binding("escape", "app.pop_screen", show=False)]
+
+    def __init__(self, viewer: Person) -> None:
+        auth.require(auth.can_create_cohort(viewer))  # trainers and coordinators only
+        super().__init__()
+        self.viewer = viewer
+
+    def compose(self) -> ComposeResult:
+        yield Static(t("app.title"), id="banner")
+        yield Label(t("trainer.cohorts_title"), classes="title pad")
+        yield DataTable(id="cohort-list", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="assignments", classes="hint pad")
+        yield KeyBar(*COHORT_KEYS, id="keys")
+
+    def on_screen_resume(self) -> None:
+        self.show()
+
+    def show(self) -> None:
+        table = self.query_one("#cohort-list", DataTable)
+        table.clear(columns=True)
+        table.add_columns(t("report.col.cohort"), t("report.col.trainer"), t("report.col.starts_on"),
+                          t("report.col.ends_on"), t("report.col.members"))
+        for c in list_cohorts(self.app.store, self.viewer):
+            table.add_row(c.name, c.trainer_name, c.starts_on.isoformat(), c.ends_on.isoformat(), str(c.members),
+                          key=str(c.id))
+        table.focus()
+        self._show_assignments()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_assignments()
+
+    def _show_assignments(self) -> None:
+        cohort = self.selected()
+        zh = current() == "zh-CN"
+        lines = [t("trainer.assigned_line", deck=a.deck_title["zh" if zh else "en"], lang=t(f"lang.{a.lang}"),
+                   due=a.due_on.isoformat(), target=f"{a.target:.0%}")
+                 for a in (list_assignments(self.app.store, cohort=cohort) if cohort else [])]
+        self.query_one("#assignments", Static).update("\n".join(lines) or t("trainer.no_assignments"))
+
+    def selected(self) -> Cohort | None:
+        table = self.query_one("#cohort-list", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return get_cohort(self.app.store, int(key))
+
+    def managed(self) -> Cohort | None:
+        """The highlighted cohort, if the viewer may change it (else say why)."""
+        cohort = self.selected()
+        if cohort is not None and not auth.can_manage_cohort(self.viewer, cohort):
+            self.notify(t("auth.denied"), severity="error")
+            return None
+        return cohort
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if cohort := self.managed():
+            self.app.push_screen(MembersScreen(self.viewer, cohort))
+
+    def action_import_roster(self) -> None:
+        if cohort := self.managed():
+            self.app.push_screen(RosterImportScreen(cohort), lambda _done: self.show())
+
+    def action_assign(self) -> None:
+        if cohort := self.managed():
+            self.app.push_screen(AssignScreen(self.viewer, cohort), lambda _done: self.show())
+
+
+class MembersScreen(Screen):
+    BINDINGS = [Binding("e", "enrol", show=False), Binding("w", "withdraw", show=False),
+                Binding("escape", "app.pop_screen", show=False)]
+
+    def __init__(self, viewer: Person, cohort: Cohort) -> None:
+        auth.require(auth.can_manage_cohort(viewer, cohort))
+        super().__init__()
+        self.viewer, self.cohort = viewer, cohort
+
+    def compose(self) -> ComposeResult:
+        yield Static(t("app.title"), id="banner")
+        yield Label(t("trainer.members_title", cohort=self.cohort.name, trainer=self.cohort.trainer_name),
+                    classes="title pad")
+        yield DataTable(id="members", cursor_type="row", zebra_stripes=True)
+        yield KeyBar(*MEMBER_KEYS, id="keys")
+
+    def on_screen_resume(self) -> None:
+        self.show()
+
+    def show(self) -> None:
+        table = self.query_one("#members", DataTable)
+        table.clear(columns=True)
+        table.add_columns(t("report.col.staff_no"), t("report.col.name"), t("report.col.department"),
+                          t("report.col.counter"), t("trainer.enrolled_at"))
+        for m in members(self.app.store, self.cohort):
+            p = m.person
+            table.add_row(p.staff_no, p.name, p.department, p.counter, m.enrolled_at.astimezone().strftime("%Y-%m-%d"),
+                          key=p.staff_no)
+        table.focus()
+
+    def action_withdraw(self) -> None:
+        table = self.query_one("#members", DataTable)
+        if not table.row_count:
+            return
+        staff_no = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        person = find_person(self.app.store, staff_no)
+        withdraw(self.app.store, self.cohort, person, now=self.app.clock())
+        self.notify(t("trainer.withdrawn", name=person.name, cohort=self.cohort.name))
+        self.show()
+
+    def action_enrol(self) -> None:
+        self.app.push_screen(EnrolScreen(self.cohort), lambda _done: self.show())
+
+
+class FormScreen(ModalScreen[bool]):
+    """A small form: Enter in the last field (or F5 anywhere) submits; errors are shown in place."""
+
+    BINDINGS = [Binding("escape", "cancel", show=False), Binding("f5", "submit", show=False)]
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        inputs = list(self.query(Input))
+        if event.input is inputs[-1]:
+            self.action_submit()
+        else:
+            self.focus_next()
+
+    def fail(self, err: PhrasebookError) -> None:
+        self.query_one("#error", Static).update(err.message())
+
+    def action_submit(self) -> None:
+        raise NotImplementedError
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class EnrolScreen(FormScreen):
+    def __init__(self, cohort: Cohort) -> None:
+        super().__init__()
+        self.cohort = cohort
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form"):
+            yield Label(t("trainer.enrol_title", cohort=self.cohort.name), classes="title")
+            yield Input(placeholder=t("trainer.enrol_staff_nos"), id="staff_nos")
+            yield Static("", id="error", classes="error")
+            yield Static(t("trainer.form_hint"), classes="hint")
+
+    def action_submit(self) -> None:
+        store = self.app.store
+        try:
+            people = [find_person(store, s) for s in self.query_one("#staff_nos", Input).value.replace("，", " ")
+                      .replace(",", " ").split()]
+            result = enrol(store, self.cohort, people, now=self.app.clock())
+        except PhrasebookError as err:
+            self.fail(err)
+            return
+        self.app.notify(t("trainer.enrolled", count=len(result.enrolled), already=len(result.already)))
+        self.dismiss(True)
+
+
+class RosterImportScreen(FormScreen):
+    """A roster file by path; the domain checks every row first and imports nothing if anything is wrong."""
+
+    def __init__(self, cohort: Cohort) -> None:
+        super().__init__()
+        self.cohort = cohort
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form wide"):
+            yield Label(t("trainer.import_title", cohort=self.cohort.name), classes="title")
+            yield Input(placeholder=t("trainer.import_path"), id="path")
+            yield Static("", id="error", classes="error")
+            yield Static(t("trainer.import_hint"), classes="hint")
+
+    def action_submit(self) -> None:
+        from phrasebook.roster import import_roster
+
+        path = Path(self.query_one("#path", Input).value.strip()).expanduser()
+        if not path.is_file():
+            self.fail(PhrasebookError("trainer.no_file", path=str(path)))
+            return
+        try:
+            result = import_roster(self.app.store, path, cohort=self.cohort, now=self.app.clock())
+        except PhrasebookError as err:
+            self.fail(err)  # RosterError: the summary line, then every problem with its row and column
+            return
+        self.app.notify(t("trainer.imported", rows=result.rows, created=len(result.created),
+                          enrolled=len(result.enrolled), warnings=len(result.warnings)))
+        self.dismiss(True)
+
+
+class AssignScreen(FormScreen):
+    """Decks and languages (ticked with Space), a due date and a target share mastered, for one cohort."""
+
+    def __init__(self, viewer: Person, cohort: Cohort) -> None:
+        super().__init__()
+        self.viewer, self.cohort = viewer, cohort
+
+    def compose(self) -> ComposeResult:
+        zh = current() == "zh-CN"
+        decks = content_q.decks(self.app.store)
+        with Vertical(classes="form wide"):
+            yield Label(t("trainer.assign_title", cohort=self.cohort.name), classes="title")
+            yield SelectionList(*[(d["title_zh"] if zh else d["title_en"], d["id"]) for d in decks], id="decks")
+            yield SelectionList(*[(t(f"lang.{code}"), code) for code in LANGUAGES], id="langs")
+            yield Input(placeholder=t("trainer.assign_due"), id="due", value=self.cohort.ends_on.isoformat())
+            yield Input(placeholder=t("trainer.assign_target"), id="target", value="90%")
+            yield Static("", id="error", classes="error")
+            yield Static(t("trainer.assign_hint"), classes="hint")
+
+    def action_submit(self) -> None:
+        try:
+            made = assign(self.app.store, deck_ids=list(self.query_one("#decks", SelectionList).selected),
+                          langs=list(self.query_one("#langs", SelectionList).selected),
+                          due_on=self.query_one("#due", Input).value, target=self.query_one("#target", Input).value,
+                          cohort=self.cohort, by=self.viewer, now=self.app.clock())
+        except PhrasebookError as err:
+            self.fail(err)
+            return
+        self.app.notify(t("trainer.assigned", count=len(made), cohort=self.cohort.name))
+        self.dismiss(True)
