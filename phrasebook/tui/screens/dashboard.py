@@ -130,11 +130,13 @@ class DashboardScreen(Screen):
             plt.bar(xs, [n for _d, n, _new in report.daily], width=0.6)
             step = max(1, len(xs) // 6)
             plt.xticks(xs[::step], [d.strftime("%m-%d") for d, _n, _new in report.daily][::step])
+            _whole_number_ticks(plt, max(n for _d, n, _new in report.daily))
         daily.refresh()
         dist = self.query_one("#dist-chart", PlotextPlot)
         plt = dist.plt
         plt.clear_figure()
         plt.bar([f"{low}%" for low, _n in report.distribution], [n for _low, n in report.distribution], width=0.6)
+        _whole_number_ticks(plt, max((n for _low, n in report.distribution), default=0))
         dist.refresh()
 
     def action_tab(self, pane: str) -> None:
@@ -165,3 +167,10 @@ class DashboardScreen(Screen):
         from phrasebook.tui.screens.help import HelpScreen
 
         self.app.push_screen(HelpScreen(KEYS))
+
+
+def _whole_number_ticks(plt, top: int, count: int = 5) -> None:
+    """Answers and people are counted in whole numbers: no '2033.0' on the axis."""
+    step = max(1, -(-top // count))
+    ticks = list(range(0, top + step, step))
+    plt.yticks(ticks, [str(v) for v in ticks])
