@@ -16,7 +16,7 @@ from phrasebook.answers import Outcome, Score
 from phrasebook.clock import utcnow
 from phrasebook.modes import DIALOGUE
 from phrasebook.people import Person
-from phrasebook.scheduler import AGAIN, GOOD, HARD, CardState, Scheduler
+from phrasebook.scheduler import AGAIN, HARD, CardState, Scheduler
 from phrasebook.session import DrillSession, Prompt
 from phrasebook.store import Store
 from phrasebook.store import cards as q
@@ -50,7 +50,9 @@ class Turn:
 
     @property
     def outcome(self) -> Outcome:
-        if self.score is not None:
+        """The typed verdict, unless the trainee overrode the grade it implied ("I was right"): then, as for
+        a self-graded reply, the grade says it (Again wrong, Hard almost, Good/Easy right)."""
+        if self.score is not None and self.rating == self.score.grade:
             return self.score.outcome
         return {AGAIN: Outcome.WRONG, HARD: Outcome.ALMOST}.get(self.rating, Outcome.RIGHT)
 
@@ -79,6 +81,8 @@ class DialogueSession(DrillSession):
                  scheduler: Scheduler | None = None, clock: Callable[[], datetime] = utcnow) -> None:
         super().__init__(store, person, lang=lang, scheduler=scheduler, clock=clock)
         self.scenario = scenario
+        names = pq.scenario_name(store, scenario)
+        self.scenario_name = {"zh": names["zh"], "en": names["en"]} if names else {"zh": scenario, "en": scenario}
         self.lines = [Line(r["deck_id"], r["phrase_id"], r["speaker"], r["zh"], r["pinyin"], r["text"],
                            r["romanization"], tuple(json.loads(r["alternatives"])), r["card_id"])
                       for r in pq.dialogue_lines(store, person.id, scenario, lang)]
@@ -111,7 +115,3 @@ class DialogueSession(DrillSession):
         self.position += 1
         return after
 
-
-def proposed(score: Score | None) -> int:
-    """The grade a typed reply implies; a self-graded one has none (Good is the default on screen)."""
-    return score.grade if score is not None else GOOD

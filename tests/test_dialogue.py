@@ -8,7 +8,7 @@ from phrasebook.answers import Outcome, score
 from phrasebook.dialogue import DialogueSession
 from phrasebook.doctor import check
 from phrasebook.people import StudySettings, create_person
-from phrasebook.scheduler import AGAIN, GOOD, NEW
+from phrasebook.scheduler import AGAIN, GOOD, HARD, NEW
 from phrasebook.session import card_state
 from phrasebook.store import cards as q
 from phrasebook.store import open_store
@@ -39,9 +39,14 @@ def test_a_scenario_is_played_in_deck_order_and_every_reply_is_a_review(store, c
             result = score(line.text.replace("\u0301", ""), line.text, "ru", line.alternatives)
             assert result.outcome is Outcome.RIGHT
             after = d.reply(result.grade, score=result, duration_ms=5000)
-        elif replies == 1:  # typed with a word missing: almost, Hard proposed, the trainee overrides to Good
+        elif replies == 1:  # typed with a word missing: almost, Hard proposed and taken
             words = line.text.split()
             result = score(" ".join(words[:-1]), line.text, "ru")
+            assert result.outcome is Outcome.ALMOST and result.grade == HARD
+            after = d.reply(result.grade, score=result)
+        elif replies == 2:  # judged wrong, but the trainee says "I was right": the override counts
+            result = score("Да", line.text, "ru")
+            assert result.outcome is Outcome.WRONG
             after = d.reply(GOOD, score=result)
         else:
             after = d.reply(AGAIN if replies % 3 == 0 else GOOD)
@@ -53,8 +58,8 @@ def test_a_scenario_is_played_in_deck_order_and_every_reply_is_a_review(store, c
     modes = {r[0] for r in store.rows("SELECT DISTINCT mode FROM reviews WHERE session_id = ?", (d.session_id,))}
     assert modes == {"dialogue"}
     outcomes = [t.outcome for t in d.result.turns]
-    assert outcomes[0] is Outcome.RIGHT and outcomes[1] is Outcome.ALMOST
-    assert d.result.count(Outcome.WRONG) == sum(1 for i in range(2, replies) if i % 3 == 0)
+    assert outcomes[:3] == [Outcome.RIGHT, Outcome.ALMOST, Outcome.RIGHT]
+    assert d.result.count(Outcome.WRONG) == sum(1 for i in range(3, replies) if i % 3 == 0)
     assert 0 < d.result.percent < 100
     summary = d.finish()
     assert summary.answered == replies and summary.new == replies

@@ -52,6 +52,10 @@ def scenario_overview(store: Store, person_id: int, lang: str | None = None) -> 
     )
 
 
+def scenario_name(store: Store, scenario: str) -> sqlite3.Row | None:
+    return store.row("SELECT zh, en FROM scenarios WHERE id = ?", (scenario,))
+
+
 def leech_count(store: Store, person_id: int, lang: str | None = None) -> int:
     return store.value(f"SELECT count(*) FROM cards c WHERE c.person_id = :person AND c.active = 1 "
                        f"AND c.leech = 1 AND {LANG}", {"person": person_id, "lang": lang})
