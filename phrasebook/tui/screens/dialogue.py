@@ -96,18 +96,19 @@ class DialogueScreen(Screen):
             back_aid = (line.romanization or "") if self.answered else ""
         else:
             who, front, aid = t("dialogue.applicant_says"), line.text, line.romanization or ""
-            back, back_aid = (t("dialogue.meaning", zh=line.zh), line.pinyin) if self.meaning else ("", "")
+            back, back_aid = ((t("dialogue.meaning", zh=line.zh), line.pinyin) if self.meaning
+                              else (t("dialogue.listen_hint"), ""))
         transcript = Text("\n").join(self.transcript[-TRANSCRIPT_LINES:])
         for wid, value in (("status", status), ("transcript", transcript), ("who", who), ("prompt", front),
                            ("prompt-aid", aid), ("answer", back), ("answer-aid", back_aid)):
             widget = self.query_one(f"#{wid}", Static)
             widget.update(value)
             widget.display = bool(value)
-        self.query_one("#answer", Static).set_class(turn and not self.answered and not self.typed, "hint")
+        self.query_one("#answer", Static).set_class(not self.answered if turn else not self.meaning, "hint")
         typed = self.query_one(TypedAnswer)
         typed.display = turn and self.typed
         if turn and self.typed and self.answered:
-            typed.show(self.score, self.lang)
+            typed.show(self.score, self.lang, line.text)
         elif turn and self.typed:
             typed.ask(t("typed.placeholder", lang=lang), clear=self._fresh)
         else:

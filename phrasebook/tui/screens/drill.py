@@ -170,7 +170,7 @@ class DrillScreen(Screen):
         typed.display = self.mode == modes.TYPED
         if self.mode == modes.TYPED:
             if answered:
-                typed.show(self.score, self.prompt.lang)
+                typed.show(self.score, self.prompt.lang, self.prompt.text)
             else:
                 typed.ask(t("typed.placeholder", lang=t(f"lang.{self.prompt.lang}")), clear=self._fresh)
         else:

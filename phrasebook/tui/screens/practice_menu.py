@@ -35,9 +35,8 @@ class PracticeMenu(ModalScreen[str | None]):
             leeches = pq.leech_count(store, self.person.id, self.lang)
             options.append(Option(t("extra.weak", n=min(EXTRA_SIZE, studied)), id="weak", disabled=not studied))
             options.append(Option(t("extra.leeches", n=leeches), id="leeches", disabled=not leeches))
-            for r in overview:
-                options.append(Option(t("extra.scenario", name=r["zh"] if zh else r["en"], studied=r["studied"]),
-                                      id=f"scenario:{r['scenario']}", disabled=not r["studied"]))
+            options += [Option(t("extra.scenario", name=r["zh"] if zh else r["en"], studied=r["studied"]),
+                               id=f"scenario:{r['scenario']}") for r in overview if r["studied"]]
         else:
             for r in overview:
                 options.append(Option(t("dialogue.choose", name=r["zh"] if zh else r["en"], lines=r["cards"],

@@ -74,11 +74,14 @@ class TypedAnswer(Vertical):
             self.query_one(wid, Static).display = False
         box.focus()
 
-    def show(self, score: Score, lang: str) -> None:
+    def show(self, score: Score, lang: str, expected: str) -> None:
         box = self.query_one(Input)
         box.disabled = True  # keys go to the screen again: 1–4, Enter, r
         box.display = False  # what was typed is in the diff; the answer takes its place
-        self.query_one("#typed-verdict", Static).update(verdict(score))
+        said = verdict(score)
+        if score.matched != expected:  # one of the deck's other accepted answers
+            said.append("  " + t("typed.matched", answer=score.matched), style="dim")
+        self.query_one("#typed-verdict", Static).update(said)
         self.query_one("#typed-verdict", Static).display = True
         diff = self.query_one("#typed-diff", Static)
         diff.update(render_diff(score.diff, spaced=lang not in ("ja", "zh")))
