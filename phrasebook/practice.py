@@ -94,6 +94,7 @@ class ExtraSession(DrillSession):
         return after
 
     def undo(self) -> Prompt | None:
+        """Cancel the last answer (an undo row either way); a card it sent to the end of the round leaves it."""
         if not self._answers:
             return None
         counted, requeued = self._meta.pop()

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Input, Static
+from textual.widgets import Button, Input, Static
 
 from phrasebook import modes
 from phrasebook.audio.speech import Utterance
@@ -207,7 +207,6 @@ class DrillScreen(Screen):
         elif self.phase == ANSWERED and self.proposed:
             self.action_grade(self.proposed)
 
-    action_reveal = action_space
 
     def action_accept(self) -> None:
         self.action_space()
@@ -243,7 +242,7 @@ class DrillScreen(Screen):
         self.session.answer(self.prompt, rating, duration_ms=elapsed, mode=self.logged_mode())
         self.advance(self.session.next())
 
-    def on_button_pressed(self, event) -> None:
+    def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id and event.button.id.startswith("grade-"):
             self.action_grade(int(event.button.id.removeprefix("grade-")))
 
