@@ -18,7 +18,8 @@ KEYS = [("Enter", "keys.drill_row"), ("a", "keys.drill_all"), ("x", "extra.keys.
         ("l", "keys.languages"), ("F2", "keys.language"), ("?", "keys.help"), ("Esc", "keys.switch_user"),
         ("Ctrl+Q", "keys.quit")]
 # The bar must fit 110 columns in Chinese; '?' lists every key.
-BAR = [*KEYS[:2], ("x/d", "extra.keys.bar"), *[k for k in KEYS[4:] if k[0] != "F2"]]
+BAR = [pair for key in KEYS if key[0] not in ("d", "F2")
+       for pair in ([("x/d", "extra.keys.bar")] if key[0] == "x" else [key])]
 
 
 class HomeScreen(Screen):
