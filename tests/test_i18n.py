@@ -24,7 +24,8 @@ def test_every_key_used_in_code_exists():
         text = path.read_text(encoding="utf-8")
         used |= set(re.findall(r'\bt\("([a-z_.]+)"', text))
         used |= set(re.findall(r'"((?:deck\.err|person\.err|person\.invalid|db|keys|grade|cli\.help|auth|cohort\.err'
-                               r'|roster|assign|report|demo)\.[a-z_.]+)"', text))
+                               r'|roster|assign|report|demo|modes|typed|choice|listen|extra|dialogue)'
+                               r'\.[a-z_.]+)"', text))
     keys = set(i18n.catalogue("zh-CN"))
     dynamic = {f"lang.{code}" for code in LANGUAGES} | {"speaker.clerk", "speaker.applicant"}
     assert dynamic <= keys

@@ -18,6 +18,8 @@ DOMAIN = [
     "phrasebook.roster", "phrasebook.sheets", "phrasebook.assignments", "phrasebook.pacing",
     "phrasebook.store.assignments", "phrasebook.reports", "phrasebook.store.reports",
     "phrasebook.report_export", "phrasebook.demo", "phrasebook.store.bulk",
+    "phrasebook.answers", "phrasebook.choices", "phrasebook.modes", "phrasebook.practice", "phrasebook.dialogue",
+    "phrasebook.store.practice",
 ]
 
 

@@ -12,6 +12,9 @@ CARD = """c.id, c.person_id, c.phrase_pk, c.lang, c.direction, c.deck_id, c.stat
           c.difficulty, c.due, c.last_review, c.reps, c.lapses, c.leech"""
 FILTER = "(:deck IS NULL OR c.deck_id = :deck) AND (:lang IS NULL OR c.lang = :lang)"
 NOT_UNDONE = "NOT EXISTS (SELECT 1 FROM reviews u WHERE u.undoes = r.id)"
+# Extra practice (mode 'extra:…', phrasebook.practice) is logged but never moves a card: replays and the
+# daily limits leave it out.
+SCHEDULED = "r.mode NOT LIKE 'extra%'"
 # cards.last_review_us from the ISO text being written (fixed width, UTC, microseconds): for the reports' index.
 LAST_REVIEW_US = "unixepoch({p}) * 1000000 + CAST(substr({p}, 21, 6) AS INTEGER)"
 
@@ -110,10 +113,10 @@ def record_undo(store: Store, review_id: int, undone_at: str) -> dict:
 
 
 def card_log(store: Store, card_id: int) -> list[sqlite3.Row]:
-    """A card's live (not undone) reviews, oldest first: the input to a replay."""
+    """A card's live (not undone) scheduling reviews, oldest first: the input to a replay."""
     return store.rows(
         f"""SELECT r.id, r.rating, r.reviewed_at, r.mode FROM reviews r
-            WHERE r.card_id = ? AND r.kind = 'review' AND {NOT_UNDONE} ORDER BY r.id""",
+            WHERE r.card_id = ? AND r.kind = 'review' AND {SCHEDULED} AND {NOT_UNDONE} ORDER BY r.id""",
         (card_id,),
     )
 
@@ -128,10 +131,11 @@ def set_card_state(store: Store, card_id: int, state: dict) -> None:
 
 
 def day_counts(store: Store, person_id: int, since: str) -> tuple[int, int]:
-    """(new cards introduced, reviews of known cards) since `since`, undone answers excluded."""
+    """(new cards introduced, reviews of known cards) since `since`, undone answers and extra practice excluded."""
     found = store.row(
         f"""SELECT coalesce(sum(r.state_before = 0), 0), coalesce(sum(r.state_before = 2), 0)
-            FROM reviews r WHERE r.person_id = ? AND r.reviewed_at >= ? AND r.kind = 'review' AND {NOT_UNDONE}""",
+            FROM reviews r WHERE r.person_id = ? AND r.reviewed_at >= ? AND r.kind = 'review' AND {SCHEDULED}
+              AND {NOT_UNDONE}""",
         (person_id, since),
     )
     return found[0], found[1]

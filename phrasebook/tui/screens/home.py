@@ -17,14 +17,20 @@ from phrasebook.session import prepare
 from phrasebook.store import cards as cards_q
 from phrasebook.tui.widgets.keybar import KeyBar
 
-KEYS = [("Enter", "keys.drill_row"), ("a", "keys.drill_all"), ("l", "keys.languages"),
-        ("F2", "keys.language"), ("?", "keys.help"), ("Esc", "keys.switch_user"), ("Ctrl+Q", "keys.quit")]
+KEYS = [("Enter", "keys.drill_row"), ("a", "keys.drill_all"), ("x", "extra.keys.open"), ("d", "dialogue.keys.open"),
+        ("l", "keys.languages"), ("F2", "keys.language"), ("?", "keys.help"), ("Esc", "keys.switch_user"),
+        ("Ctrl+Q", "keys.quit")]
+# The bar must fit 110 columns in Chinese; '?' lists every key.
+BAR = [pair for key in KEYS if key[0] not in ("d", "F2")
+       for pair in ([("x/d", "extra.keys.bar")] if key[0] == "x" else [key])]
 
 
 class HomeScreen(Screen):
     BINDINGS = [
         Binding("a", "drill_all", show=False),
         Binding("l", "languages", show=False),
+        Binding("x", "extra", show=False),
+        Binding("d", "dialogue", show=False),
         Binding("question_mark", "help", show=False),
         Binding("escape", "app.pop_screen", show=False),
     ]
@@ -61,7 +67,7 @@ class HomeScreen(Screen):
         if not rows:
             yield Static(t("home.no_decks"), classes="hint")
         yield table
-        yield KeyBar(*KEYS, id="keys")
+        yield KeyBar(*BAR, id="keys")
 
     def _plans(self, plan: Pace, titles: dict[str, tuple[str, str]], now) -> ComposeResult:
         """The pacing line and one row per assignment (nothing at all for a trainee without assignments)."""
@@ -107,6 +113,42 @@ class HomeScreen(Screen):
         from phrasebook.tui.screens.drill import DrillScreen
 
         self.app.push_screen(DrillScreen(self.person, deck=deck, lang=lang))
+
+    def _selected_lang(self) -> str:
+        """The language of the highlighted row (extra practice and dialogues use it), else the first studied."""
+        table = self.query_one("#decks", DataTable)
+        if table.row_count:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            return key.split("|")[1]
+        return self.person.settings.languages[0]
+
+    def action_extra(self) -> None:
+        from phrasebook.tui.screens.practice_menu import PracticeMenu
+
+        lang = self._selected_lang()
+        self.app.push_screen(PracticeMenu(self.person, lang, "extra"),
+                             lambda choice: self._start_extra(lang, choice) if choice else None)
+
+    def _start_extra(self, lang: str, choice: str) -> None:
+        from phrasebook.practice import ExtraSession
+        from phrasebook.tui.screens.drill import DrillScreen
+
+        kind, _, scenario = choice.partition(":")
+        session = ExtraSession(self.app.store, self.person, kind=kind, lang=lang, scenario=scenario or None,
+                               scheduler=self.app.scheduler, clock=self.app.clock)
+        if not session.total:
+            session.finish()
+            self.notify(t("extra.nothing"), timeout=4)
+            return
+        self.app.push_screen(DrillScreen(self.person, session=session))
+
+    def action_dialogue(self) -> None:
+        from phrasebook.tui.screens.dialogue import DialogueScreen
+        from phrasebook.tui.screens.practice_menu import PracticeMenu
+
+        lang = self._selected_lang()
+        self.app.push_screen(PracticeMenu(self.person, lang, "dialogue"), lambda choice: self.app.push_screen(
+            DialogueScreen(self.person, scenario=choice.removeprefix("scenario:"), lang=lang)) if choice else None)
 
     def action_languages(self) -> None:
         from phrasebook.tui.screens.languages import LanguagesScreen

@@ -34,6 +34,8 @@ class SummaryScreen(Screen):
                 yield Static("   ".join(f"{t(GRADES[r])} {s.ratings[r]}" for r in GRADES))
                 correct = s.answered - s.ratings[1]
                 yield Static(t("summary.recall", pct=round(100 * correct / s.answered)))
+            if getattr(s, "extra", 0):  # extra practice (phrasebook.practice.ExtraSummary)
+                yield Static(t("extra.summary", count=s.extra), classes="hint")
             if s.leeches:
                 yield Static(t("summary.leeches", phrases=", ".join(s.leeches)), classes="error")
         yield KeyBar(("Enter", "keys.back_home"), id="keys")

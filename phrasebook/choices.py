@@ -1,0 +1,67 @@
+"""Multiple choice: the right answer among distractors a clerk could plausibly confuse with it.
+
+Distractors come from the same scenario and are of similar length (so neither topic nor length gives the
+answer away), falling back to other scenarios when a scenario is too small. No two options read the same after
+normalising (phrasebook.answers.normalise). The draw is seeded, so one card at one moment always gets the
+same options — an exam can rebuild exactly what was shown.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from phrasebook.answers import normalise
+
+OPTIONS = 4
+SIMILAR = 0.6  # lengths within this ratio (shorter/longer) count as similar
+
+
+@dataclass(frozen=True)
+class Candidate:
+    key: str       # identifies the phrase (deck/phrase id)
+    scenario: str
+    text: str      # what the option says: the foreign phrase, or the Chinese meaning
+
+
+@dataclass(frozen=True)
+class Choice:
+    options: tuple[str, ...]
+    correct: int                  # index of the right option
+    keys: tuple[str, ...] = ()    # the phrase behind each option
+
+    def is_correct(self, index: int) -> bool:
+        return index == self.correct
+
+
+def _similar(a: int, b: int) -> bool:
+    return min(a, b) / max(a, b, 1) >= SIMILAR
+
+
+def build(answer: Candidate, pool: Sequence[Candidate], *, lang: str, seed: str,
+          accepted: Sequence[str] = (), k: int = OPTIONS) -> Choice:
+    """`answer` and k-1 distractors from `pool`, shuffled. `lang` is the options' language ("zh" for Chinese
+    meanings); `accepted` are other right answers, never offered as wrong ones."""
+    rng = random.Random(seed)
+    taken = {normalise(answer.text, lang)} | {normalise(a, lang) for a in accepted}
+    length = len(normalise(answer.text, lang))
+    tiers: list[list[tuple[Candidate, str]]] = [[], [], [], []]
+    for c in pool:
+        norm = normalise(c.text, lang)
+        if c.key == answer.key or norm in taken or not norm:
+            continue
+        same, similar = c.scenario == answer.scenario, _similar(len(norm), length)
+        tiers[(0 if similar else 2) + (0 if same else 1)].append((c, norm))
+    chosen: list[Candidate] = []
+    for tier in tiers:
+        rng.shuffle(tier)
+        for c, norm in tier:
+            if len(chosen) == k - 1:
+                break
+            if norm not in taken:
+                taken.add(norm)
+                chosen.append(c)
+    options = [answer, *chosen]
+    rng.shuffle(options)
+    return Choice(tuple(o.text for o in options), options.index(answer), tuple(o.key for o in options))

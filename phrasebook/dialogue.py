@@ -1,0 +1,117 @@
+"""Dialogue role-play: a scenario played as a service conversation, its phrases in deck order.
+
+Applicant lines are heard and shown (not graded: the clerk just follows the conversation); at each clerk line
+the trainee produces the reply (self-graded or typed) and is scored. Every reply is an ordinary FSRS review of
+that line's produce card, logged with mode "dialogue" — practising a conversation is studying its lines.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from phrasebook.answers import Outcome, Score
+from phrasebook.clock import utcnow
+from phrasebook.modes import DIALOGUE
+from phrasebook.people import Person
+from phrasebook.scheduler import AGAIN, HARD, CardState, Scheduler
+from phrasebook.session import DrillSession, Prompt
+from phrasebook.store import Store
+from phrasebook.store import cards as q
+from phrasebook.store import practice as pq
+
+
+@dataclass(frozen=True)
+class Line:
+    deck_id: str
+    phrase_id: str
+    speaker: str  # clerk: the trainee's turn; applicant: heard
+    zh: str
+    pinyin: str
+    text: str
+    romanization: str | None
+    alternatives: tuple[str, ...]
+    card_id: int | None  # the trainee's card for this line (None: language not studied)
+
+    @property
+    def is_turn(self) -> bool:
+        return self.speaker == "clerk" and self.card_id is not None
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One reply: the grade that went to FSRS, and the typed score when the reply was typed."""
+
+    line: Line
+    rating: int
+    score: Score | None = None
+
+    @property
+    def outcome(self) -> Outcome:
+        """The typed verdict, unless the trainee overrode the grade it implied ("I was right"): then, as for
+        a self-graded reply, the grade says it (Again wrong, Hard almost, Good/Easy right)."""
+        if self.score is not None and self.rating == self.score.grade:
+            return self.score.outcome
+        return {AGAIN: Outcome.WRONG, HARD: Outcome.ALMOST}.get(self.rating, Outcome.RIGHT)
+
+
+@dataclass
+class DialogueResult:
+    turns: list[Turn] = field(default_factory=list)
+
+    def count(self, outcome: Outcome) -> int:
+        return sum(1 for t in self.turns if t.outcome is outcome)
+
+    @property
+    def percent(self) -> int:
+        """Right = 1, almost = ½, wrong = 0 (as answers.Score.points), over the replies given."""
+        if not self.turns:
+            return 0
+        points = {Outcome.RIGHT: 1.0, Outcome.ALMOST: 0.5, Outcome.WRONG: 0.0}
+        return round(100 * sum(points[t.outcome] for t in self.turns) / len(self.turns))
+
+
+class DialogueSession(DrillSession):
+    """Walks a scenario's lines in order; `reply` grades the current clerk line, `listen` moves past the
+    applicant's."""
+
+    def __init__(self, store: Store, person: Person, *, scenario: str, lang: str,
+                 scheduler: Scheduler | None = None, clock: Callable[[], datetime] = utcnow) -> None:
+        super().__init__(store, person, lang=lang, scheduler=scheduler, clock=clock)
+        self.scenario = scenario
+        names = pq.scenario_name(store, scenario)
+        self.scenario_name = {"zh": names["zh"], "en": names["en"]} if names else {"zh": scenario, "en": scenario}
+        self.lines = [Line(r["deck_id"], r["phrase_id"], r["speaker"], r["zh"], r["pinyin"], r["text"],
+                           r["romanization"], tuple(json.loads(r["alternatives"])), r["card_id"])
+                      for r in pq.dialogue_lines(store, person.id, scenario, lang)]
+        self.position = 0
+        self.result = DialogueResult()
+
+    @property
+    def current(self) -> Line | None:
+        return self.lines[self.position] if self.position < len(self.lines) else None
+
+    @property
+    def turns_total(self) -> int:
+        return sum(1 for line in self.lines if line.is_turn)
+
+    def prompt(self, line: Line) -> Prompt:
+        """The line's card as the drill knows it (fresh from the store)."""
+        return self._prompt(q.card(self.store, line.card_id))
+
+    def listen(self) -> None:
+        """The applicant's line was heard: on to the next."""
+        self.position += 1
+
+    def reply(self, rating: int, *, score: Score | None = None, duration_ms: int | None = None) -> CardState:
+        """Grade the current clerk line: an FSRS review of its card (mode "dialogue"), then the next line."""
+        line = self.current
+        if line is None or not line.is_turn:
+            raise ValueError("not the clerk's turn")
+        after = self.answer(self.prompt(line), rating, duration_ms=duration_ms, mode=DIALOGUE)
+        self.result.turns.append(Turn(line, rating, score))
+        self.position += 1
+        return after
+

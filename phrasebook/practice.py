@@ -1,0 +1,140 @@
+"""Extra practice beyond what is due, and the options of multiple-choice cards.
+
+Extra practice must not distort the schedule. FSRS decides when a card is worth seeing again; answering it
+early, again and again, would inflate its stability and push it out of sight. So an extra-practice answer
+counts for the schedule only when the card is due anyway (the drill would have asked it now): then it is an
+ordinary review. Otherwise it is logged with mode "extra:<mode>" (study time, and the trainer sees it) and the
+card is left exactly as it was; replays (`phrasebook doctor`) and the daily limits skip those rows.
+Only cards already studied are offered: new cards are introduced by the drill, within the daily limit.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from phrasebook.choices import Candidate, Choice, build
+from phrasebook.clock import iso, utcnow
+from phrasebook.modes import SELF, logged
+from phrasebook.people import Person
+from phrasebook.scheduler import AGAIN, NEW, CardState, Scheduler
+from phrasebook.session import DrillSession, Prompt, Summary
+from phrasebook.store import Store
+from phrasebook.store import cards as q
+from phrasebook.store import practice as pq
+
+KINDS = ("weak", "leeches", "scenario")
+EXTRA_SIZE = 20     # cards in one extra-practice round
+AGAIN_REPEATS = 2   # a card answered Again comes back at the end of the round, at most this many times
+
+
+def counts_for_schedule(card: CardState, at: datetime) -> bool:
+    """Would the drill ask this card now? Then an extra-practice answer is an ordinary review."""
+    return card.state != NEW and card.due is not None and card.due <= at
+
+
+@dataclass
+class ExtraSummary(Summary):
+    extra: int = 0       # answers logged as extra practice (schedule untouched)
+    kind: str = "weak"
+
+
+class ExtraSession(DrillSession):
+    """A round of extra practice over a fixed selection (weak cards, leeches, or one scenario)."""
+
+    def __init__(self, store: Store, person: Person, *, kind: str, lang: str | None = None,
+                 scenario: str | None = None, limit: int = EXTRA_SIZE, scheduler: Scheduler | None = None,
+                 clock: Callable[[], datetime] = utcnow) -> None:
+        super().__init__(store, person, lang=lang, scheduler=scheduler, clock=clock)
+        self.kind, self.scenario = kind, scenario
+        rows = pq.extra_cards(store, person.id, kind, lang=lang, scenario=scenario, limit=limit)
+        self.queue: deque[int] = deque(r["id"] for r in rows)
+        self.total = len(self.queue)
+        self.summary = ExtraSummary(started_at=self.summary.started_at, kind=kind)
+        self._repeats: Counter[int] = Counter()
+        self._meta: list[tuple[bool, bool]] = []  # per answer: (counted for the schedule, card re-queued)
+
+    def next(self) -> Prompt | None:
+        while self.queue:
+            row = q.card(self.store, self.queue.popleft())
+            if row is not None:
+                return self._prompt(row)
+        return None
+
+    def remaining(self) -> dict[str, int]:
+        return {"learning": 0, "review": 0, "new": 0, "extra": len(self.queue)}
+
+    def scheduled(self, prompt: Prompt) -> bool:
+        return counts_for_schedule(prompt.card, self.clock())
+
+    def intervals(self, prompt: Prompt) -> dict[int, timedelta]:
+        """Next intervals only when the answer counts; otherwise the grade changes nothing (empty)."""
+        return super().intervals(prompt) if self.scheduled(prompt) else {}
+
+    def answer(self, prompt: Prompt, rating: int, duration_ms: int | None = None, mode: str = SELF) -> CardState:
+        if self.scheduled(prompt):
+            after = super().answer(prompt, rating, duration_ms, mode)
+            counted = True
+        else:
+            review_id = pq.record_extra(
+                self.store, card_id=prompt.card_id, person_id=self.person.id, session_id=self.session_id,
+                rating=rating, reviewed_at=iso(self.clock()), duration_ms=duration_ms,
+                mode=logged(mode, scheduled=False), before=prompt.card.to_dict())
+            self._answers.append((review_id, prompt, rating))
+            self.summary.ratings[rating] += 1
+            self.summary.extra += 1
+            after, counted = prompt.card, False
+        requeue = rating == AGAIN and self._repeats[prompt.card_id] < AGAIN_REPEATS
+        if requeue:
+            self._repeats[prompt.card_id] += 1
+            self.queue.append(prompt.card_id)
+        self._meta.append((counted, requeue))
+        return after
+
+    def undo(self) -> Prompt | None:
+        """Cancel the last answer (an undo row either way); a card it sent to the end of the round leaves it."""
+        if not self._answers:
+            return None
+        counted, requeued = self._meta.pop()
+        if requeued:
+            card_id = self._answers[-1][1].card_id
+            self._repeats[card_id] -= 1
+            for i in range(len(self.queue) - 1, -1, -1):
+                if self.queue[i] == card_id:
+                    del self.queue[i]
+                    break
+        if counted:
+            return super().undo()
+        review_id, prompt, rating = self._answers.pop()
+        q.record_undo(self.store, review_id, iso(self.clock()))
+        self.summary.ratings[rating] -= 1
+        self.summary.extra -= 1
+        return self._prompt(q.card(self.store, prompt.card_id))
+
+
+class ChoiceMaker:
+    """Builds the four options for a card from the phrases of its language (pools loaded once each)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._pools: dict[tuple[str, str], list[Candidate]] = {}
+
+    def _pool(self, lang: str, side: str) -> list[Candidate]:
+        if (lang, side) not in self._pools:
+            self._pools[(lang, side)] = [Candidate(f"{r['deck_id']}/{r['phrase_id']}", r["scenario"], r[side])
+                                         for r in pq.phrase_pool(self.store, lang)]
+        return self._pools[(lang, side)]
+
+    def for_prompt(self, prompt: Prompt, at: datetime) -> Choice:
+        """Produce cards choose the foreign phrase; recognise cards (and listening) the Chinese meaning.
+        Seeded by card and time: the same card shown at the same moment gets the same options."""
+        answer_key = f"{prompt.deck_id}/{prompt.phrase_id}"
+        seed = f"{prompt.card_id}|{iso(at)}"
+        if prompt.direction == "produce":
+            answer = Candidate(answer_key, prompt.scenario, prompt.text)
+            return build(answer, self._pool(prompt.lang, "text"), lang=prompt.lang, seed=seed,
+                         accepted=prompt.alternatives)
+        answer = Candidate(answer_key, prompt.scenario, prompt.zh)
+        return build(answer, self._pool(prompt.lang, "zh"), lang="zh", seed=seed)

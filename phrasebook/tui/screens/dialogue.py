@@ -1,0 +1,252 @@
+"""Dialogue role-play: the applicant's lines are played and shown, the clerk replies in turn (typed or
+self-graded), each reply scored and fed to FSRS; a summary of every reply at the end."""
+
+from __future__ import annotations
+
+import time
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Input, Static
+
+from phrasebook import modes
+from phrasebook.answers import Outcome, score
+from phrasebook.audio.speech import Utterance
+from phrasebook.dialogue import DialogueResult, DialogueSession
+from phrasebook.i18n import current, t
+from phrasebook.people import Person
+from phrasebook.scheduler import GOOD, RATINGS
+from phrasebook.tui.widgets.answer import GRADE_NAMES, GradeBar, TypedAnswer
+from phrasebook.tui.widgets.keybar import KeyBar
+
+MARK = {Outcome.RIGHT: ("✓", "green"), Outcome.ALMOST: ("≈", "yellow"), Outcome.WRONG: ("✗", "red")}
+TRANSCRIPT_LINES = 6
+KEYS = [("Enter", "dialogue.keys.next"), ("Space", "dialogue.keys.meaning"), ("1-4", "keys.grade"),
+        ("r", "modes.keys.right"), ("m / F3", "dialogue.keys.typed"), ("p", "keys.play"), ("?", "keys.help"),
+        ("Esc", "keys.finish")]
+
+
+class DialogueScreen(Screen):
+    BINDINGS = [
+        Binding("enter", "next", show=False),
+        Binding("space", "space", show=False),
+        *[Binding(str(r), f"grade({r})", show=False) for r in RATINGS],
+        Binding("r", "was_right", show=False),
+        Binding("m", "toggle_typed", show=False),
+        Binding("f3", "toggle_typed", show=False, priority=True),
+        Binding("p", "play", show=False),
+        Binding("question_mark", "help", show=False),
+        Binding("escape", "finish", show=False),
+    ]
+
+    def __init__(self, person: Person, *, scenario: str, lang: str) -> None:
+        super().__init__()
+        self.person, self.lang = person, lang
+        self.session = DialogueSession(self.app.store, person, scenario=scenario, lang=lang,
+                                       scheduler=self.app.scheduler, clock=self.app.clock)
+        self.typed = lang in modes.TYPED_BY_DEFAULT
+        self.transcript: list[Text] = []
+        self._start_line()
+
+    def _start_line(self) -> None:
+        self.answered = self.meaning = False
+        self.score, self.proposed, self.shown_at, self._fresh = None, None, time.monotonic(), True
+
+    # -- layout ----------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Static(t("app.title"), id="banner")
+        yield Static(id="status")
+        yield Static(id="transcript")
+        with Vertical(id="card"):
+            for wid in ("who", "prompt", "prompt-aid"):
+                yield Static(id=wid)
+            yield TypedAnswer(id="typed")
+            yield Static(id="answer")
+            yield Static(id="answer-aid")
+        yield GradeBar(id="grades")
+        yield Static(id="grade-hint", classes="hint")
+        yield KeyBar(*KEYS, id="keys")
+
+    def on_mount(self) -> None:
+        if not self.session.turns_total:
+            self.notify(t("dialogue.nothing"), timeout=5)
+            self.call_after_refresh(self.action_finish)
+            return
+        self.show()
+        self.autoplay()
+
+    def _scenario_name(self) -> str:
+        return self.session.scenario_name["zh" if current() == "zh-CN" else "en"]
+
+    def show(self) -> None:
+        line = self.session.current
+        if line is None:
+            return
+        lang = t(f"lang.{self.lang}")
+        turn = line.is_turn
+        status = t("dialogue.progress", scenario=self._scenario_name(), lang=lang, n=self.session.position + 1,
+                   total=len(self.session.lines))
+        status += f"    {t('modes.status', mode=t('modes.name.' + (modes.TYPED if self.typed else modes.SELF)))}"
+        if turn:
+            who, front, aid = t("dialogue.your_turn", lang=lang), line.zh, line.pinyin
+            back = line.text if self.answered else ("" if self.typed else t("drill.press_space"))
+            back_aid = (line.romanization or "") if self.answered else ""
+        else:
+            who, front, aid = t("dialogue.applicant_says"), line.text, line.romanization or ""
+            back, back_aid = ((t("dialogue.meaning", zh=line.zh), line.pinyin) if self.meaning
+                              else (t("dialogue.listen_hint"), ""))
+        transcript = Text("\n").join(self.transcript[-TRANSCRIPT_LINES:])
+        for wid, value in (("status", status), ("transcript", transcript), ("who", who), ("prompt", front),
+                           ("prompt-aid", aid), ("answer", back), ("answer-aid", back_aid)):
+            widget = self.query_one(f"#{wid}", Static)
+            widget.update(value)
+            widget.display = bool(value)
+        self.query_one("#answer", Static).set_class(not self.answered if turn else not self.meaning, "hint")
+        typed = self.query_one(TypedAnswer)
+        typed.display = turn and self.typed
+        if turn and self.typed and self.answered:
+            typed.show(self.score, self.lang, line.text)
+        elif turn and self.typed:
+            typed.ask(t("typed.placeholder", lang=lang), clear=self._fresh)
+        else:
+            self.query_one(Input).disabled = True
+        self._fresh = False
+        graded = turn and self.answered
+        self.query_one("#grades").display = graded
+        hint = self.query_one("#grade-hint", Static)
+        hint.display = graded
+        if graded:
+            self.query_one(GradeBar).set(self.session.intervals(self.session.prompt(line)), self.proposed)
+            hint.update(t("modes.hint_proposed", grade=t(GRADE_NAMES[self.proposed])) if self.proposed else "")
+
+    # -- the conversation ------------------------------------------------------------------------
+    def _say(self, who: str, text: str, mark: tuple[str, str] | None = None) -> None:
+        line = Text(f"{who}：", style="bold")
+        line.append(text)
+        if mark:
+            line.append(f"  {mark[0]}", style=mark[1])
+        self.transcript.append(line)
+
+    def _move_on(self) -> None:
+        self._start_line()
+        if self.session.current is None:
+            self.action_finish()
+        else:
+            self.show()
+            self.autoplay()
+
+    def action_next(self) -> None:
+        line = self.session.current
+        if line is None:
+            return
+        if not line.is_turn:  # the applicant's line (or one the trainee has no card for) was heard
+            self._say(t("dialogue.applicant") if line.speaker == "applicant" else t("dialogue.you"), line.text)
+            self.session.listen()
+            self._move_on()
+        elif not self.answered and not self.typed:
+            self._reveal(None)
+        elif self.answered and self.proposed:
+            self.action_grade(self.proposed)
+
+    def action_space(self) -> None:
+        line = self.session.current
+        if line is None:
+            return
+        if not line.is_turn and not self.meaning:
+            self.meaning = True
+            self.show()
+        else:
+            self.action_next()
+
+    def _reveal(self, proposed: int | None) -> None:
+        self.answered, self.proposed = True, proposed
+        self.set_focus(None)
+        self.show()
+        self.autoplay()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        line = self.session.current
+        if line is not None and line.is_turn and self.typed and not self.answered:
+            if not self.query_one(TypedAnswer).ready(event.value):
+                return
+            self.score = score(event.value, line.text, self.lang, line.alternatives)
+            self._reveal(self.score.grade)
+
+    def action_grade(self, rating: int) -> None:
+        line = self.session.current
+        if line is None or not line.is_turn or not self.answered:
+            return
+        elapsed = int((time.monotonic() - self.shown_at) * 1000)
+        self.session.reply(rating, score=self.score, duration_ms=elapsed)
+        self._say(t("dialogue.you"), line.text, MARK[self.session.result.turns[-1].outcome])
+        self._move_on()
+
+    def action_was_right(self) -> None:
+        if self.answered and self.proposed:
+            self.action_grade(GOOD)
+
+    def action_toggle_typed(self) -> None:
+        if self.answered:
+            self.notify(t("modes.answer_first"), timeout=2)
+            return
+        self.typed = not self.typed
+        self._fresh = True
+        self.show()
+
+    # -- audio, help, end --------------------------------------------------------------------------
+    def autoplay(self) -> None:
+        """The applicant's line plays as it appears; the clerk's reply once answered (autoplay setting)."""
+        line = self.session.current
+        if line is not None and self.person.settings.autoplay and (not line.is_turn or self.answered):
+            self.app.audio.play(Utterance(self.lang, line.text), offer=False)
+
+    def action_play(self) -> None:
+        line = self.session.current
+        if line is None:
+            return
+        if line.is_turn and not self.answered:
+            self.app.audio.play(Utterance("zh", line.zh, line.pinyin), offer=True)
+        else:
+            self.app.audio.play(Utterance(self.lang, line.text), offer=True)
+
+    def action_help(self) -> None:
+        from phrasebook.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(KEYS))
+
+    def action_finish(self) -> None:
+        self.app.audio.stop()
+        self.session.finish()
+        self.app.switch_screen(DialogueSummaryScreen(self._scenario_name(), self.session.result))
+
+
+class DialogueSummaryScreen(Screen):
+    """Every reply with its verdict, and the score (right 1, almost ½, wrong 0)."""
+
+    BINDINGS = [Binding("enter,escape,space", "app.pop_screen", show=False)]
+
+    def __init__(self, scenario: str, result: DialogueResult) -> None:
+        super().__init__()
+        self.scenario, self.result = scenario, result
+
+    def compose(self) -> ComposeResult:
+        r = self.result
+        yield Static(t("app.title"), id="banner")
+        with VerticalScroll(id="summary"):
+            yield Static(t("dialogue.summary_title", scenario=self.scenario), classes="title")
+            if not r.turns:
+                yield Static(t("dialogue.summary_none"))
+            else:
+                yield Static(t("dialogue.summary_score", turns=len(r.turns), right=r.count(Outcome.RIGHT),
+                               almost=r.count(Outcome.ALMOST), wrong=r.count(Outcome.WRONG), pct=r.percent))
+                for turn in r.turns:
+                    mark, style = MARK[turn.outcome]
+                    line = Text(f"{mark} ", style=style)
+                    line.append(f"{turn.line.zh}  ")
+                    line.append(turn.line.text, style="dim")
+                    line.append(f"  · {t(GRADE_NAMES[turn.rating])}", style="dim")
+                    yield Static(line)
+        yield KeyBar(("Enter", "keys.back_home"), id="keys")

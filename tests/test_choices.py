@@ -1,0 +1,80 @@
+"""Multiple-choice options on the real decks: no look-alike options, same scenario, similar length, seeded."""
+
+from __future__ import annotations
+
+from phrasebook import paths
+from phrasebook.answers import normalise
+from phrasebook.choices import SIMILAR, Candidate, build
+from phrasebook.decks import load_decks
+from phrasebook.people import StudySettings, create_person
+from phrasebook.practice import ChoiceMaker
+from phrasebook.session import DrillSession
+from phrasebook.store import open_store
+
+PHRASES = [p for d in load_decks(paths.decks_dir()) for p in d.phrases]
+
+
+def pool(lang: str) -> list[Candidate]:
+    return [Candidate(p.id, p.scenario, p.zh if lang == "zh" else p.translations[lang]) for p in PHRASES]
+
+
+def similar(a: str, b: str, lang: str) -> bool:
+    la, lb = len(normalise(a, lang)), len(normalise(b, lang))
+    return min(la, lb) / max(la, lb) >= SIMILAR
+
+
+def test_every_phrase_gets_four_distinct_options_from_its_scenario_of_similar_length():
+    for lang in ("en", "ru", "ja", "ko", "zh"):
+        candidates = pool(lang)
+        by_id = {c.key: c for c in candidates}
+        for answer in candidates:
+            alternatives = next(p for p in PHRASES if p.id == answer.key).alternatives.get(lang, ())
+            choice = build(answer, candidates, lang=lang, seed=f"{answer.key}|t", accepted=alternatives)
+            assert len(choice.options) == 4
+            assert choice.options[choice.correct] == answer.text and choice.keys[choice.correct] == answer.key
+            assert len({normalise(o, lang) for o in choice.options}) == 4, (lang, answer.key, choice.options)
+            wrong = [by_id[k] for i, k in enumerate(choice.keys) if i != choice.correct]
+            assert not {normalise(a, lang) for a in alternatives} & {normalise(w.text, lang) for w in wrong}
+            peers = [c for c in candidates if c.scenario == answer.scenario and c.key != answer.key
+                     and similar(c.text, answer.text, lang)]
+            if len({normalise(c.text, lang) for c in peers} - {normalise(answer.text, lang)}) >= 3:
+                assert all(w.scenario == answer.scenario and similar(w.text, answer.text, lang) for w in wrong), \
+                    (lang, answer.key)
+
+
+def test_small_scenarios_fall_back_to_other_scenarios_of_similar_length_first():
+    answer = Candidate("a", "fees", "This service is free of charge.")
+    candidates = [answer, Candidate("b", "fees", "Can I pay by card?"),
+                  Candidate("c", "queue", "Please take a number and wait."),        # similar, other scenario
+                  Candidate("d", "queue", "Please take a seat over there, thanks."),  # similar, other scenario
+                  Candidate("e", "fees", "Yes."),                                   # same scenario, too short
+                  Candidate("f", "fees", "THIS service is free of charge!"),        # same after normalising
+                  Candidate("g", "identity", "May I see your passport, please? It is needed for the form.")]
+    choice = build(answer, candidates, lang="en", seed="x")
+    assert sorted(choice.keys) == ["a", "b", "c", "d"]
+
+
+def test_options_are_deterministic_per_seed_and_vary_between_seeds():
+    candidates = pool("en")
+    answer = candidates[0]
+    first = build(answer, candidates, lang="en", seed="7|2026-11-23T01:00:00")
+    assert build(answer, candidates, lang="en", seed="7|2026-11-23T01:00:00") == first
+    others = {build(answer, candidates, lang="en", seed=f"7|{i}") for i in range(10)}
+    assert len(others) > 1
+
+
+def test_choice_maker_on_a_real_database(real_db, clock):
+    store = open_store(real_db)
+    person = create_person(store, name="王芳", staff_no="C1", settings=StudySettings(languages=("ru",)))
+    session = DrillSession(store, person, clock=clock)
+    produce = session.next()
+    assert produce.direction == "produce"
+    maker = ChoiceMaker(store)
+    choice = maker.for_prompt(produce, clock())
+    assert choice.options[choice.correct] == produce.text and "\u0301" in produce.text  # Russian, with stress
+    assert choice == maker.for_prompt(produce, clock())
+    row = store.row("SELECT id FROM cards WHERE person_id = ? AND direction = 'recognise' LIMIT 1", (person.id,))
+    recognise = session._prompt(store.row("SELECT * FROM cards WHERE id = ?", (row[0],)))
+    meaning = maker.for_prompt(recognise, clock())
+    assert meaning.options[meaning.correct] == recognise.zh  # the meaning is chosen in Chinese
+    store.close()

@@ -1,0 +1,81 @@
+"""Dialogue role-play on the real decks: deck order, clerk turns scored, each reply an FSRS review."""
+
+from __future__ import annotations
+
+import pytest
+
+from phrasebook.answers import Outcome, score
+from phrasebook.dialogue import DialogueSession
+from phrasebook.doctor import check
+from phrasebook.people import StudySettings, create_person
+from phrasebook.scheduler import AGAIN, GOOD, HARD, NEW
+from phrasebook.session import card_state
+from phrasebook.store import cards as q
+from phrasebook.store import open_store
+
+
+@pytest.fixture
+def store(real_db):
+    s = open_store(real_db)
+    yield s
+    s.close()
+
+
+def test_a_scenario_is_played_in_deck_order_and_every_reply_is_a_review(store, clock):
+    person = create_person(store, name="王芳", staff_no="C1", settings=StudySettings(languages=("en", "ru")))
+    d = DialogueSession(store, person, scenario="identity", lang="ru", clock=clock)
+    order = [r["phrase_id"] for r in store.rows(
+        "SELECT phrase_id FROM phrases WHERE scenario = 'identity' AND NOT retired ORDER BY position")]
+    assert [line.phrase_id for line in d.lines] == order
+    assert {line.speaker for line in d.lines} == {"clerk", "applicant"}
+    assert d.turns_total == sum(1 for line in d.lines if line.speaker == "clerk")
+    replies = 0
+    while (line := d.current) is not None:
+        if line.speaker == "applicant":
+            d.listen()
+            continue
+        card_before = card_state(q.card(store, line.card_id))
+        if replies == 0:  # typed without stress marks: right
+            result = score(line.text.replace("\u0301", ""), line.text, "ru", line.alternatives)
+            assert result.outcome is Outcome.RIGHT
+            after = d.reply(result.grade, score=result, duration_ms=5000)
+        elif replies == 1:  # typed with a word missing: almost, Hard proposed and taken
+            words = line.text.split()
+            result = score(" ".join(words[:-1]), line.text, "ru")
+            assert result.outcome is Outcome.ALMOST and result.grade == HARD
+            after = d.reply(result.grade, score=result)
+        elif replies == 2:  # judged wrong, but the trainee says "I was right": the override counts
+            result = score("Да", line.text, "ru")
+            assert result.outcome is Outcome.WRONG
+            after = d.reply(GOOD, score=result)
+        else:
+            after = d.reply(AGAIN if replies % 3 == 0 else GOOD)
+        assert card_before.state == NEW and after.state != NEW
+        assert card_state(q.card(store, line.card_id)) == after
+        replies += 1
+        clock.advance(seconds=40)
+    assert replies == d.turns_total > 3
+    modes = {r[0] for r in store.rows("SELECT DISTINCT mode FROM reviews WHERE session_id = ?", (d.session_id,))}
+    assert modes == {"dialogue"}
+    outcomes = [t.outcome for t in d.result.turns]
+    assert outcomes[:3] == [Outcome.RIGHT, Outcome.ALMOST, Outcome.RIGHT]
+    assert d.result.count(Outcome.WRONG) == sum(1 for i in range(3, replies) if i % 3 == 0)
+    assert 0 < d.result.percent < 100
+    summary = d.finish()
+    assert summary.answered == replies and summary.new == replies
+    assert check(store).ok and not check(store).mismatched
+
+
+def test_it_is_not_the_clerks_turn_on_an_applicant_line(store, clock):
+    person = create_person(store, name="王芳", staff_no="C1")
+    d = DialogueSession(store, person, scenario="identity", lang="en", clock=clock)
+    while d.current.speaker == "clerk":
+        d.reply(GOOD)
+    with pytest.raises(ValueError):
+        d.reply(GOOD)
+
+
+def test_a_language_not_studied_has_lines_but_no_turns(store, clock):
+    person = create_person(store, name="王芳", staff_no="C1", settings=StudySettings(languages=("en",)))
+    d = DialogueSession(store, person, scenario="identity", lang="ko", clock=clock)
+    assert d.lines and d.turns_total == 0
