@@ -13,7 +13,13 @@ from phrasebook.errors import PhrasebookError
 from phrasebook.people import create_person, find_person
 from phrasebook.tui.app import make_app
 from phrasebook.tui.screens.dashboard import DashboardScreen
-from phrasebook.tui.screens.trainer import AssignScreen, CohortsScreen, MembersScreen, RosterImportScreen
+from phrasebook.tui.screens.trainer import (
+    AssignScreen,
+    CohortsScreen,
+    CreateCohortScreen,
+    MembersScreen,
+    RosterImportScreen,
+)
 
 SIZE = (120, 36)
 
@@ -149,3 +155,35 @@ async def test_assign_from_the_tui(programme, clock):
         made = list_assignments(app.store, cohort=get_cohort(app.store, "第13期"))
         assert [(a.deck_id, a.lang, a.due_on, a.target) for a in made] == [("mini", "en", due, 0.9)]
         assert "截止 " + due.isoformat() in str(app.screen.query_one("#assignments").render())
+
+
+async def test_create_a_cohort_from_the_tui(programme):
+    app = programme
+    async with app.run_test(size=SIZE) as pilot:
+        await open_as(app, pilot, "T1")  # a trainer opens a cohort they will train themselves
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, CreateCohortScreen) and not form.query("#trainer")
+        form.query_one("#name").value = "第12期"
+        form.query_one("#starts_on").value = "2026-12-01"
+        form.query_one("#ends_on").value = "2027-01-15"
+        await pilot.press("f5")
+        await pilot.pause()
+        assert "第12期" in str(form.query_one("#error").render())  # the name is taken: said in place
+        form.query_one("#name").value = "第14期"
+        form.query_one("#ends_on").focus()
+        await pilot.press("enter")  # Enter in the last field submits
+        await pilot.pause()
+        assert isinstance(app.screen, CohortsScreen)
+        made = get_cohort(app.store, "第14期")
+        assert (made.trainer_name, made.starts_on.isoformat(), made.ends_on.isoformat()) == (
+            "李老师", "2026-12-01", "2027-01-15")
+        assert "第14期" in [r[0] for r in cells(app.screen.query_one("#cohort-list"))]
+
+
+async def test_trainee_cannot_open_the_new_cohort_form(programme):
+    with pytest.raises(PhrasebookError):
+        CreateCohortScreen(find_person(programme.store, "C1"))

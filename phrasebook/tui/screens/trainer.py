@@ -23,15 +23,15 @@ from phrasebook.people import Person, find_person
 from phrasebook.store import content as content_q
 from phrasebook.tui.widgets.keybar import KeyBar
 
-COHORT_KEYS = [("Enter", "trainer.key_members"), ("i", "trainer.key_import"), ("a", "trainer.key_assign"),
-               ("F2", "keys.language"), ("Esc", "trainer.key_back")]
+COHORT_KEYS = [("Enter", "trainer.key_members"), ("n", "cohort_tui.key_new"), ("i", "trainer.key_import"),
+               ("a", "trainer.key_assign"), ("F2", "keys.language"), ("Esc", "trainer.key_back")]
 MEMBER_KEYS = [("e", "trainer.key_enrol"), ("w", "trainer.key_withdraw"), ("F2", "keys.language"),
                ("Esc", "trainer.key_back")]
 
 
 class CohortsScreen(Screen):
-    BINDINGS = [Binding("i", "import_roster", show=False), Binding("a", "assign", show=False),
-                Binding("escape", "app.pop_screen", show=False)]
+    BINDINGS = [Binding("n", "new_cohort", show=False), Binding("i", "import_roster", show=False),
+                Binding("a", "assign", show=False), Binding("escape", "app.pop_screen", show=False)]
 
     def __init__(self, viewer: Person) -> None:
         auth.require(auth.can_create_cohort(viewer))  # trainers and coordinators only
@@ -88,6 +88,9 @@ class CohortsScreen(Screen):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if cohort := self.managed():
             self.app.push_screen(MembersScreen(self.viewer, cohort))
+
+    def action_new_cohort(self) -> None:
+        self.app.push_screen(CreateCohortScreen(self.viewer), lambda _done: self.show())
 
     def action_import_roster(self) -> None:
         if cohort := self.managed():
@@ -162,6 +165,42 @@ class FormScreen(ModalScreen[bool]):
 
     def action_cancel(self) -> None:
         self.dismiss(False)
+
+
+class CreateCohortScreen(FormScreen):
+    """A new cohort (期): name, dates, trainer. A trainer opens cohorts they train; a coordinator names anyone's."""
+
+    def __init__(self, viewer: Person) -> None:
+        auth.require(auth.can_create_cohort(viewer))
+        super().__init__()
+        self.viewer = viewer
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form"):
+            yield Label(t("cohort_tui.title"), classes="title")
+            yield Input(placeholder=t("cohort_tui.name"), id="name")
+            yield Input(placeholder=t("cohort_tui.starts_on"), id="starts_on")
+            yield Input(placeholder=t("cohort_tui.ends_on"), id="ends_on")
+            if self.viewer.role == "coordinator":
+                yield Input(value=self.viewer.staff_no, placeholder=t("cohort_tui.trainer"), id="trainer")
+            else:
+                yield Static(t("cohort_tui.trained_by_you", name=self.viewer.name), classes="hint")
+            yield Static("", id="error", classes="error")
+            yield Static(t("trainer.form_hint"), classes="hint")
+
+    def action_submit(self) -> None:
+        from phrasebook.cohorts import create_cohort
+
+        value = {i.id: i.value for i in self.query(Input)}
+        try:
+            trainer = find_person(self.app.store, value["trainer"]) if "trainer" in value else self.viewer
+            cohort = create_cohort(self.app.store, name=value["name"], starts_on=value["starts_on"],
+                                   ends_on=value["ends_on"], trainer=trainer, now=self.app.clock())
+        except PhrasebookError as err:
+            self.fail(err)
+            return
+        self.app.notify(t("cohort_tui.created", cohort=cohort.name, trainer=cohort.trainer_name))
+        self.dismiss(True)
 
 
 class EnrolScreen(FormScreen):
