@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 BANNER = "政务服务外语标准用语训练系统"  # the login screen's banner (a clerk's daily start)
-NEW_FORM = "新建学员"  # the new-trainee form that opens by itself on the very first run
+FIRST_FORM = "首次使用：创建协调员"  # the form that opens by itself on the very first run
 ANSI = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]")
 
 
@@ -55,12 +55,13 @@ def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 7
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "startup.db"
-        first = first_frame(db, NEW_FORM, timeout=120)
+        first = first_frame(db, FIRST_FORM, timeout=120)
         print(f"first run (creates the database, imports bundled decks): {first:.3f} s")
         from phrasebook.people import create_person
         from phrasebook.store import open_store
 
         store = open_store(db)
+        create_person(store, name="刘洋", staff_no="K001", role="coordinator", secret="2468")
         create_person(store, name="张伟", staff_no="A001", department="出入境窗口")
         store.close()
         times = [first_frame(db) for _ in range(runs)]

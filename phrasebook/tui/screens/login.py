@@ -27,6 +27,7 @@ KEYS = [("Enter", "keys.choose"), ("Tab", "login2.key_staff_no"), ("F2", "keys.l
 class LoginScreen(Screen):
     BINDINGS = [Binding("question_mark", "help", show=False)]
     offered_setup = False  # on the first run the set-up form opens by itself, once
+    shown = False  # the first resume comes right after compose: nothing to refresh yet (start-up time)
 
     def compose(self) -> ComposeResult:
         people = list_people(self.app.store)
@@ -48,7 +49,9 @@ class LoginScreen(Screen):
         return f"{p.name}  ({p.staff_no}{dept}){role}"
 
     async def on_screen_resume(self) -> None:
-        await self.recompose()  # the list may have grown (or a PIN been set) while we were away
+        if self.shown:
+            await self.recompose()  # the list may have grown (or a PIN been set) while we were away
+        self.shown = True
         if people := self.query("#people"):
             people.first().focus()
         else:
