@@ -15,13 +15,18 @@ from phrasebook.errors import PhrasebookError
 from phrasebook.i18n import t
 
 
-def _items(opts: Options, deck: str | None, langs: tuple[str, ...] = ()) -> list[Item]:
+def _phrases(opts: Options, deck: str | None = None) -> list[dict]:
+    """Every active phrase (one query); a --deck that names no deck is a clear error."""
     from phrasebook.store import content
 
-    store = opts.store()
-    if deck and deck not in {row["id"] for row in content.decks(store)}:
+    phrases = content.phrases(opts.store())
+    if deck and not any(p["deck"] == deck for p in phrases):
         raise PhrasebookError("audio.err.unknown_deck", deck=deck)
-    return items_from_phrases(content.phrases(store, deck), langs or None)
+    return phrases
+
+
+def _items(phrases: list[dict], deck: str | None, langs: tuple[str, ...] = ()) -> list[Item]:
+    return items_from_phrases([p for p in phrases if not deck or p["deck"] == deck], langs or None)
 
 
 def _lang_name(lang: str) -> str:
@@ -44,7 +49,8 @@ def audio_build(opts: Options, deck: str | None, langs: tuple[str, ...], engine:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    items = _items(opts, deck, langs)
+    phrases = _phrases(opts, deck)
+    items = _items(phrases, deck, langs)
     cache = default_cache()
     console = Console(stderr=True)
     builder = Builder(cache, engine, jobs=jobs,
@@ -57,16 +63,10 @@ def audio_build(opts: Options, deck: str | None, langs: tuple[str, ...], engine:
             bar.advance(task)
 
         report = builder.run(items, progress=advance)
-    cache.write_manifest(items_from_phrases(_all_phrases(opts)))
+    cache.write_manifest(items_from_phrases(phrases))
     _print_summary(report)
     if not report.ok:
         sys.exit(1)
-
-
-def _all_phrases(opts: Options) -> list[dict]:
-    from phrasebook.store import content
-
-    return content.phrases(opts.store())
 
 
 def _print_summary(report: BuildReport) -> None:
@@ -97,8 +97,8 @@ def audio_status(opts: Options, deck: str | None) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    cov = coverage(default_cache(), _items(opts, deck))
-    decks = sorted({d for d, _ in cov}, key=lambda d: min(i for i, k in enumerate(cov) if k[0] == d))
+    cov = coverage(default_cache(), _items(_phrases(opts, deck), deck))
+    decks = list(dict.fromkeys(d for d, _ in cov))  # deck order, as the phrases came
     table = Table(t("cli.col.deck"), *(_lang_name(x) for x in SPEAKABLE), box=None)
     for d in decks:
         cells = []
@@ -117,16 +117,13 @@ def audio_status(opts: Options, deck: str | None) -> None:
 @click.pass_obj
 def audio_prune(opts: Options, dry_run: bool) -> None:
     cache = default_cache()
-    items = items_from_phrases(_all_phrases(opts))
-    if dry_run:
-        keep = {cache.path(e, i.utterance) for i in items for e in ("gtts", "espeak")}
-        doomed = [p for p in cache.files() if p not in keep]
-    else:
-        doomed = cache.prune(items)
+    items = items_from_phrases(_phrases(opts))
+    doomed = cache.unused(items)
+    size = sum(p.stat().st_size for p in doomed)
+    if not dry_run:
+        cache.prune(items)
         cache.write_manifest(items)
-    size = sum(p.stat().st_size for p in doomed if p.exists()) if dry_run else None
-    click.echo(t("audio.pruned_dry" if dry_run else "audio.pruned", count=len(doomed),
-                 kb=round((size or 0) / 1024)))
+    click.echo(t("audio.pruned_dry" if dry_run else "audio.pruned", count=len(doomed), kb=round(size / 1024)))
 
 
 @audio.command("play", help=t("audio.cli.play"))
@@ -137,7 +134,7 @@ def audio_play(opts: Options, phrase: str, lang: str) -> None:
     from phrasebook.audio.player import Player
 
     deck, _, phrase_id = phrase.rpartition("/")
-    matches = [i for i in _items(opts, None, (lang,)) if i.phrase_id == phrase_id and (not deck or i.deck == deck)]
+    matches = [i for i in _items(_phrases(opts), deck or None, (lang,)) if i.phrase_id == phrase_id]
     if not matches:
         raise PhrasebookError("audio.err.unknown_phrase", phrase=phrase, lang=lang)
     path = default_cache().find(matches[0].utterance)

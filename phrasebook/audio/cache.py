@@ -97,10 +97,14 @@ class AudioCache:
     def files(self) -> list[Path]:
         return [p for p in self.root.glob("*/*") if p.is_file()]
 
-    def prune(self, items: Iterable[Item]) -> list[Path]:
-        """Delete every file no current phrase refers to (and leftovers of interrupted writes)."""
+    def unused(self, items: Iterable[Item]) -> list[Path]:
+        """Files no current phrase refers to (and leftovers of interrupted writes)."""
         keep = {self.path(engine, item.utterance) for item in items for engine in PREFERENCE}
-        removed = [p for p in self.files() if p not in keep]
+        return [p for p in self.files() if p not in keep]
+
+    def prune(self, items: Iterable[Item]) -> list[Path]:
+        """Delete every file `unused` names."""
+        removed = self.unused(items)
         for path in removed:
             path.unlink(missing_ok=True)
         return removed

@@ -119,3 +119,16 @@ def test_without_espeak_ng_one_sentence_says_how_to_install_it(run, monkeypatch,
     assert result.exit_code == 1
     assert result.output.count("sudo apt-get install espeak-ng") == 1 and "失败：" not in result.output
     assert audio_files() == []
+
+
+def test_play_one_phrase_from_the_cli(run, espeak, monkeypatch, tmp_path):
+    missing = run("audio", "play", "mini/mini-002", "--lang", "ja")
+    assert missing.exit_code == 1 and "还没有日语音频" in missing.output
+    run("audio", "build", "--engine", "espeak", "--lang", "ja")
+    played = tmp_path / "played"
+    played.mkdir()
+    monkeypatch.setenv("PHRASEBOOK_PLAYER", f"cp -t {played}")
+    result = run("audio", "play", "mini/mini-002", "--lang", "ja")
+    assert result.exit_code == 0, result.output
+    assert [p.suffix for p in played.iterdir()] == [".wav"]
+    assert run("audio", "play", "other/mini-002", "--lang", "ja").exit_code == 1  # the deck part is honoured
