@@ -52,14 +52,19 @@ def build(path: Path, n_cards: int, seed: int = 7):
         roll = rng.random()
         if roll < 0.80:
             due = NOW + timedelta(days=rng.uniform(-10, 30))
-            states.append((2, None, rng.uniform(1, 60), rng.uniform(2, 8), iso(due),
-                           iso(due - timedelta(days=5)), rng.randint(2, 9), card_id))
+            states.append(card_state(card_id, 2, None, rng.uniform(1, 60), rng.uniform(2, 8), iso(due),
+                                     iso(due - timedelta(days=5)), rng.randint(2, 9)))
         elif roll < 0.85:
             due = NOW + timedelta(minutes=rng.uniform(-30, 30))
-            states.append((1, 1, 2.3, 5.0, iso(due), iso(NOW - timedelta(minutes=10)), 1, card_id))
+            states.append(card_state(card_id, 1, 1, 2.3, 5.0, iso(due), iso(NOW - timedelta(minutes=10)), 1))
     with store.write() as conn:
-        cards_q.bulk_set_states(conn, states)
+        cards_q.set_card_states(conn, states)
     return store, person
+
+
+def card_state(card_id, state, step, stability, difficulty, due, last_review, reps) -> dict:
+    return {"id": card_id, "state": state, "step": step, "stability": stability, "difficulty": difficulty,
+            "due": due, "last_review": last_review, "reps": reps, "lapses": 0, "leech": 0}
 
 
 def measure(n_cards: int, answers: int = 3000) -> list[float]:

@@ -24,6 +24,7 @@ from phrasebook.errors import PhrasebookError
 from phrasebook.scheduler import AGAIN, EASY, GOOD, HARD, NEW, REVIEW, CardState, Scheduler
 from phrasebook.store import Store, bulk
 from phrasebook.store import assignments as assign_q
+from phrasebook.store import cards as cards_q
 from phrasebook.store import cohorts as cohort_q
 from phrasebook.store import people as people_q
 
@@ -110,7 +111,9 @@ def generate(store: Store, *, trainees: int, reviews: int, seed: int, until: dat
             starts = first_start + timedelta(days=round(k * stagger))
             ends = starts + timedelta(days=COHORT_DAYS)
             created = datetime.combine(starts - timedelta(days=3), time(9)).astimezone(UTC)
-            cohort_id = _insert_cohort(w, f"第{k + 1}期", starts, ends, trainers[k % len(trainers)], created)
+            cohort_id = cohort_q.insert_cohort(w, name=f"第{k + 1}期", starts_on=starts.isoformat(),
+                                               ends_on=ends.isoformat(), trainer_id=trainers[k % len(trainers)],
+                                               created_at=iso(created))
             pairs = [(d, "en") for d, langs in decks if "en" in langs] or [(d, langs[0]) for d, langs in decks]
             for deck_id, lang in pairs:
                 assign_q.upsert(w, cohort_id=cohort_id, person_id=None, deck_id=deck_id, lang=lang,
@@ -169,13 +172,6 @@ def _extra_language(rng: random.Random, decks: list[tuple[str, list[str]]], have
         return []
     lang = rng.choice(("ja", "ko", "ru"))
     return [(d, lang) for d, langs in decks[: max(1, len(decks) // 5)] if lang in langs and lang not in have]
-
-
-def _insert_cohort(conn, name: str, starts: date, ends: date, trainer_id: int, created: datetime) -> int:
-    return conn.execute(
-        "INSERT INTO cohorts (name, starts_on, ends_on, trainer_id, created_at) VALUES (?, ?, ?, ?, ?)",
-        (name, starts.isoformat(), ends.isoformat(), trainer_id, iso(created)),
-    ).lastrowid
 
 
 def _rating(rng: random.Random, p_recall: float) -> int:
@@ -243,5 +239,5 @@ def _simulate(store: Store, clerk: _Clerk, starts: date, ends: date, until: date
         for started_at, ended_at, answers in sessions:
             session_id = bulk.insert_session(conn, clerk.person_id, started_at, ended_at)
             bulk.insert_reviews(conn, ((c, p, session_id, r, at, ms, sb) for c, p, r, at, ms, sb in answers))
-        bulk.set_card_states(conn, ({**s.to_dict(), "id": cid} for cid, s in state.items()))
+        cards_q.set_card_states(conn, ({**s.to_dict(), "id": cid} for cid, s in state.items()))
     return sum(len(a) for _s, _e, a in sessions)

@@ -51,8 +51,10 @@ def history(mini_store, clock):
     b_cards = study("B", [5_000])
     study("E", [4_000, 4_000])
     with store.write() as conn:
-        cards_q.bulk_set_states(conn, [(REVIEW, None, 30.0, 5.0, iso(t0 + timedelta(days=30)), iso(t0), 1, c)
-                                       for c in a_cards])
+        cards_q.set_card_states(conn, [
+            {"id": c, "state": REVIEW, "step": None, "stability": 30.0, "difficulty": 5.0,
+             "due": iso(t0 + timedelta(days=30)), "last_review": iso(t0), "reps": 1, "lapses": 0, "leech": 0}
+            for c in a_cards])
         conn.execute("UPDATE cards SET leech = 1 WHERE id = ?", (b_cards[0],))
     clock.advance(days=5)
     return {"t0": t0, "today0": today0, "one": one, "two": two, "li": li, "zhou": zhou, "people": people,

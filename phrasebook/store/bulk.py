@@ -6,8 +6,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
-from phrasebook.store.cards import LAST_REVIEW_US
-
 
 def insert_session(conn: sqlite3.Connection, person_id: int, started_at: str, ended_at: str) -> int:
     return conn.execute("INSERT INTO study_sessions (person_id, started_at, ended_at) VALUES (?, ?, ?)",
@@ -20,16 +18,6 @@ def insert_reviews(conn: sqlite3.Connection, rows: Iterable[tuple]) -> None:
     conn.executemany(
         """INSERT INTO reviews (card_id, person_id, session_id, rating, reviewed_at, duration_ms, state_before)
            VALUES (?, ?, ?, ?, ?, ?, ?)""",
-        rows,
-    )
-
-
-def set_card_states(conn: sqlite3.Connection, rows: Iterable[dict]) -> None:
-    """Full FSRS state (CardState.to_dict() plus "id") for many cards."""
-    conn.executemany(
-        f"""UPDATE cards SET state=:state, step=:step, stability=:stability, difficulty=:difficulty, due=:due,
-              last_review=:last_review, last_review_us={LAST_REVIEW_US.format(p=":last_review")}, reps=:reps,
-              lapses=:lapses, leech=:leech WHERE id=:id""",
         rows,
     )
 

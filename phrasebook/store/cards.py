@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from phrasebook.store.db import Store
 
@@ -73,13 +73,18 @@ def prompt_fields(store: Store, card_id: int) -> sqlite3.Row:
     )
 
 
+SET_CARD = f"""UPDATE cards SET state=:state, step=:step, stability=:stability, difficulty=:difficulty, due=:due,
+                 last_review=:last_review, last_review_us={LAST_REVIEW_US.format(p=":last_review")}, reps=:reps,
+                 lapses=:lapses, leech=:leech WHERE id=:id"""
+
+
 def _set_card(conn: sqlite3.Connection, card_id: int, state: dict) -> None:
-    conn.execute(
-        f"""UPDATE cards SET state=:state, step=:step, stability=:stability, difficulty=:difficulty, due=:due,
-              last_review=:last_review, last_review_us={LAST_REVIEW_US.format(p=":last_review")}, reps=:reps,
-              lapses=:lapses, leech=:leech WHERE id=:id""",
-        {**state, "id": card_id},
-    )
+    conn.execute(SET_CARD, {**state, "id": card_id})
+
+
+def set_card_states(conn: sqlite3.Connection, rows: Iterable[dict]) -> None:
+    """Full FSRS state (CardState.to_dict() plus "id") for many cards: generated demo and bench data."""
+    conn.executemany(SET_CARD, rows)
 
 
 def record_answer(store: Store, *, card_id: int, person_id: int, session_id: int | None, rating: int,
@@ -177,13 +182,6 @@ def start_session(store: Store, person_id: int, deck: str | None, lang: str | No
 def end_session(store: Store, session_id: int, at: str) -> None:
     with store.write() as conn:
         conn.execute("UPDATE study_sessions SET ended_at = ? WHERE id = ?", (at, session_id))
-
-
-def bulk_set_states(conn: sqlite3.Connection, rows: list[tuple]) -> None:
-    """(state, step, stability, difficulty, due, last_review, reps, id) for many cards: demo/bench data only."""
-    conn.executemany(
-        f"""UPDATE cards SET state=?1, step=?2, stability=?3, difficulty=?4, due=?5, last_review=?6,
-              last_review_us={LAST_REVIEW_US.format(p="?6")}, reps=?7 WHERE id=?8""", rows)
 
 
 def card_ids(store: Store, person_id: int) -> list[int]:

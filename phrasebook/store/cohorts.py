@@ -11,12 +11,15 @@ COHORT = """c.id, c.name, c.starts_on, c.ends_on, c.trainer_id, c.created_at, t.
             (SELECT count(*) FROM enrolments e WHERE e.cohort_id = c.id AND e.withdrawn_at IS NULL) AS members"""
 
 
-def insert_cohort(store: Store, *, name: str, starts_on: str, ends_on: str, trainer_id: int, created_at: str) -> int:
+def insert_cohort(store: Store | sqlite3.Connection, *, name: str, starts_on: str, ends_on: str, trainer_id: int,
+                  created_at: str) -> int:
+    """Add one cohort; given a Store it is its own transaction, given a connection it joins the caller's."""
+    sql = "INSERT INTO cohorts (name, starts_on, ends_on, trainer_id, created_at) VALUES (?, ?, ?, ?, ?)"
+    params = (name, starts_on, ends_on, trainer_id, created_at)
+    if isinstance(store, sqlite3.Connection):
+        return store.execute(sql, params).lastrowid
     with store.write() as conn:
-        return conn.execute(
-            "INSERT INTO cohorts (name, starts_on, ends_on, trainer_id, created_at) VALUES (?, ?, ?, ?, ?)",
-            (name, starts_on, ends_on, trainer_id, created_at),
-        ).lastrowid
+        return conn.execute(sql, params).lastrowid
 
 
 def cohort(store: Store, cohort_id: int) -> sqlite3.Row | None:
