@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 
 from phrasebook.clock import DAY_ROLLOVER_HOUR
+from phrasebook.store.cards import NEW_CARD
 from phrasebook.store.db import Store
 
 # One row per (person, deck, lang) a person must learn: current cohort assignments plus personal ones.
@@ -86,9 +87,7 @@ def effective(store: Store, person_id: int) -> list[sqlite3.Row]:
 def ensure_assigned_cards(conn: sqlite3.Connection, person_id: int) -> int:
     """Create the cards a person's assignments need (whatever languages they chose to study themselves)."""
     return conn.execute(
-        f"""INSERT OR IGNORE INTO cards (person_id, phrase_pk, lang, direction, deck_id, position)
-            SELECT a.person_id, p.pk, t.lang, CASE p.speaker WHEN 'clerk' THEN 'produce' ELSE 'recognise' END,
-                   p.deck_id, p.position
+        f"""{NEW_CARD.format(person="a.person_id")}
             FROM ({effective_sql("= :person")}) a JOIN phrases p ON p.deck_id = a.deck_id AND NOT p.retired
             JOIN translations t ON t.phrase_pk = p.pk AND t.lang = a.lang""",
         {"person": person_id},

@@ -19,13 +19,17 @@ SCHEDULED = "r.mode NOT LIKE 'extra%'"
 LAST_REVIEW_US = "unixepoch({p}) * 1000000 + CAST(substr({p}, 21, 6) AS INTEGER)"
 
 
+# The columns of a new card from phrase p and translation t: clerk lines are produced, applicant lines recognised.
+NEW_CARD = """INSERT OR IGNORE INTO cards (person_id, phrase_pk, lang, direction, deck_id, position)
+              SELECT {person}, p.pk, t.lang, CASE p.speaker WHEN 'clerk' THEN 'produce' ELSE 'recognise' END,
+                     p.deck_id, p.position"""
+
+
 def ensure_cards(conn: sqlite3.Connection, person_id: int, langs: Sequence[str]) -> int:
     """Create the missing cards of a person for these languages: clerk lines → produce, applicant → recognise."""
     marks = ",".join("?" * len(langs))
     cur = conn.execute(
-        f"""INSERT OR IGNORE INTO cards (person_id, phrase_pk, lang, direction, deck_id, position)
-            SELECT ?, p.pk, t.lang, CASE p.speaker WHEN 'clerk' THEN 'produce' ELSE 'recognise' END,
-                   p.deck_id, p.position
+        f"""{NEW_CARD.format(person="?")}
             FROM phrases p JOIN translations t ON t.phrase_pk = p.pk
             WHERE NOT p.retired AND t.lang IN ({marks})""",
         (person_id, *langs),
