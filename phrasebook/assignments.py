@@ -25,11 +25,9 @@ from phrasebook.clock import day_moment, day_start, iso, parse_day, study_day
 from phrasebook.cohorts import Cohort
 from phrasebook.errors import PhrasebookError
 from phrasebook.people import Person
-from phrasebook.scheduler import REVIEW, CardState
 from phrasebook.store import Store
 from phrasebook.store import assignments as q
 
-MASTERY_RECALL = 0.9  # what MASTERED_AT in the store encodes (elapsed days ≤ stability ⇔ recall ≥ 90 %)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 DEFAULT_TARGET = 0.9
 
@@ -42,14 +40,6 @@ def evaluation_moment(due_on: date, now: datetime) -> datetime:
 def moment_us(moment: datetime) -> int:
     """A moment as integer microseconds since 1970, as the store keeps cards.last_review_us."""
     return (moment - EPOCH) // timedelta(microseconds=1)
-
-
-def is_mastered(card: CardState, due_on: date, now: datetime) -> bool:
-    """The Python twin of the store's MASTERED_AT. FSRS stability is the time for recall to fall to 90 %, so
-    "recall ≥ 90 % at the moment" is "no more whole days since the last review than the stability"."""
-    if card.state != REVIEW or card.stability is None or card.last_review is None:
-        return False
-    return (evaluation_moment(due_on, now) - card.last_review).days <= card.stability
 
 
 @dataclass(frozen=True)

@@ -94,10 +94,6 @@ def list_cohorts(store: Store, viewer: Person | None = None) -> list[Cohort]:
     return [_cohort(r) for r in rows]
 
 
-def cohorts_of(store: Store, person: Person) -> list[Cohort]:
-    return [_cohort(r) for r in q.cohorts(store, member_id=person.id)]
-
-
 def check_enrollable(person: Person) -> None:
     if person.role != "trainee":
         raise PhrasebookError("cohort.err.not_a_trainee", name=person.name, staff_no=person.staff_no)

@@ -9,19 +9,22 @@ import pytest
 
 from phrasebook.assignments import (
     assign,
-    is_mastered,
+    evaluation_moment,
     list_assignments,
+    moment_us,
     pace,
     parse_target,
     plans,
     unassign,
 )
-from phrasebook.clock import study_day
+from phrasebook.clock import iso, study_day
 from phrasebook.cohorts import create_cohort, enrol, withdraw
 from phrasebook.errors import PhrasebookError
 from phrasebook.people import StudySettings, create_person
 from phrasebook.scheduler import EASY, GOOD, LEARNING, REVIEW, CardState
-from phrasebook.session import DrillSession
+from phrasebook.session import DrillSession, prepare
+from phrasebook.store import assignments as q
+from phrasebook.store import cards as cards_q
 
 
 @pytest.fixture
@@ -44,17 +47,29 @@ def test_target_forms():
             parse_target(bad)
 
 
-def test_mastery_definition():
+def test_mastery_definition(mini_store):
     """Review state and recall ≥ 90 % at the start of the due date. FSRS stability S is the number of days after
     which recall falls to 90 %, so with S = 10.5 a card reviewed 9–10 whole days before the due date is mastered
-    and one reviewed 12–13 days before is not; once the due date has passed, today is used instead."""
+    and one reviewed 12–13 days before is not; once the due date has passed, today is used instead.
+    Checked where reports and pacing compute it: the store's SQL."""
+    person = create_person(mini_store, name="王芳", staff_no="C1")
+    prepare(mini_store, person)
+    card_id = mini_store.value("SELECT id FROM cards WHERE person_id = ? AND lang = 'en' ORDER BY id LIMIT 1",
+                               (person.id,))
+
+    def mastered(card: CardState, due_on: date, now: datetime) -> bool:
+        with mini_store.write() as conn:
+            cards_q.set_card_states(conn, [{**card.to_dict(), "id": card_id}])
+        at = moment_us(evaluation_moment(due_on, now))
+        return q.progress(mini_store, person.id, "mini", "en", since=iso(now), at_us=at)["mastered"] == 1
+
     reviewed = datetime(2026, 11, 1, 10, 0, tzinfo=UTC)
     card = CardState(state=REVIEW, stability=10.5, difficulty=5.0, due=reviewed + timedelta(days=10),
                      last_review=reviewed)
-    assert is_mastered(card, date(2026, 11, 11), now=reviewed)
-    assert not is_mastered(card, date(2026, 11, 14), now=reviewed)
-    assert not is_mastered(card, date(2026, 11, 5), now=datetime(2026, 11, 14, 10, 0, tzinfo=UTC))
-    assert not is_mastered(replace(card, state=LEARNING, stability=50.0), date(2026, 11, 11), now=reviewed)
+    assert mastered(card, date(2026, 11, 11), now=reviewed)
+    assert not mastered(card, date(2026, 11, 14), now=reviewed)
+    assert not mastered(card, date(2026, 11, 5), now=datetime(2026, 11, 14, 10, 0, tzinfo=UTC))
+    assert not mastered(replace(card, state=LEARNING, stability=50.0), date(2026, 11, 11), now=reviewed)
 
 
 @pytest.mark.parametrize(("change", "key"), [

@@ -7,8 +7,6 @@ import sqlite3
 
 from phrasebook.store.db import Store
 
-PERSON_FIELDS = ("staff_no", "name", "department", "counter")
-
 
 def insert_person(store: Store | sqlite3.Connection, *, staff_no: str, name: str, department: str, counter: str,
                   role: str, settings: dict, created_at: str, secret: str | None = None) -> int:
