@@ -55,11 +55,13 @@ class ExtraSession(DrillSession):
         self.summary = ExtraSummary(started_at=self.summary.started_at, kind=kind)
         self._repeats: Counter[int] = Counter()
         self._meta: list[tuple[bool, bool]] = []  # per answer: (counted for the schedule, card re-queued)
+        self._shown: int | None = None  # the card `next` handed out and nobody has answered yet
 
     def next(self) -> Prompt | None:
         while self.queue:
             row = q.card(self.store, self.queue.popleft())
             if row is not None:
+                self._shown = row["id"]
                 return self._prompt(row)
         return None
 
@@ -74,6 +76,7 @@ class ExtraSession(DrillSession):
         return super().intervals(prompt) if self.scheduled(prompt) else {}
 
     def answer(self, prompt: Prompt, rating: int, duration_ms: int | None = None, mode: str = SELF) -> CardState:
+        self._shown = None
         if self.scheduled(prompt):
             after = super().answer(prompt, rating, duration_ms, mode)
             counted = True
@@ -94,17 +97,18 @@ class ExtraSession(DrillSession):
         return after
 
     def undo(self) -> Prompt | None:
-        """Cancel the last answer (an undo row either way); a card it sent to the end of the round leaves it."""
+        """Cancel the last answer (an undo row either way); a card it sent to the end of the round leaves it, and
+        the card shown meanwhile goes back to the front of the round."""
         if not self._answers:
             return None
         counted, requeued = self._meta.pop()
         if requeued:
             card_id = self._answers[-1][1].card_id
             self._repeats[card_id] -= 1
-            for i in range(len(self.queue) - 1, -1, -1):
-                if self.queue[i] == card_id:
-                    del self.queue[i]
-                    break
+            self.queue.pop()  # it went to the end, and only `answer` appends
+        if self._shown is not None:
+            self.queue.appendleft(self._shown)
+            self._shown = None
         if counted:
             return super().undo()
         review_id, prompt, rating = self._answers.pop()

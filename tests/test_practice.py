@@ -74,8 +74,10 @@ def test_undo_in_extra_practice_and_the_log_replays_without_extra_rows(mini_stor
     first = s.next()
     s.answer(first, AGAIN, mode=modes.SELF)
     assert list(s.queue)[-1] == first.card_id
+    shown = s.next()  # as the drill screen does: the next card is on screen when `u` is pressed
     again = s.undo()
     assert again.card_id == first.card_id and first.card_id not in s.queue and s.summary.extra == 0
+    assert list(s.queue) == [shown.card_id]  # the card that was on screen is not lost from the round
     s.answer(again, GOOD)
     second = s.next()
     s.answer(second, GOOD)
