@@ -17,6 +17,7 @@ from phrasebook.tui.screens.trainer import (
     AssignScreen,
     CohortsScreen,
     CreateCohortScreen,
+    EnrolScreen,
     MembersScreen,
     RosterImportScreen,
 )
@@ -91,10 +92,20 @@ async def test_trainer_sees_only_their_cohort(programme):
 async def test_trainee_is_refused_every_staff_screen(programme):
     app = programme
     wang = find_person(app.store, "C1")
-    for make in (lambda: DashboardScreen(wang), lambda: CohortsScreen(wang),
-                 lambda: MembersScreen(wang, get_cohort(app.store, "第12期"))):
+    c12 = get_cohort(app.store, "第12期")
+    for make in (lambda: DashboardScreen(wang), lambda: CohortsScreen(wang), lambda: MembersScreen(wang, c12),
+                 lambda: CreateCohortScreen(wang), lambda: EnrolScreen(wang, c12),
+                 lambda: RosterImportScreen(wang, c12), lambda: AssignScreen(wang, c12)):
         with pytest.raises(PhrasebookError):
             make()
+
+
+async def test_a_trainer_cannot_open_the_forms_of_another_trainers_cohort(programme):
+    zhou, c12 = find_person(programme.store, "T2"), get_cohort(programme.store, "第12期")
+    for form in (MembersScreen, EnrolScreen, RosterImportScreen, AssignScreen):
+        with pytest.raises(PhrasebookError):
+            form(zhou, c12)
+    AssignScreen(find_person(programme.store, "T1"), c12)  # its own trainer may
 
 
 async def test_roster_import_error_is_shown_and_nothing_imported(programme, tmp_path):
@@ -182,8 +193,3 @@ async def test_create_a_cohort_from_the_tui(programme):
         assert (made.trainer_name, made.starts_on.isoformat(), made.ends_on.isoformat()) == (
             "李老师", "2026-12-01", "2027-01-15")
         assert "第14期" in [r[0] for r in cells(app.screen.query_one("#cohort-list"))]
-
-
-async def test_trainee_cannot_open_the_new_cohort_form(programme):
-    with pytest.raises(PhrasebookError):
-        CreateCohortScreen(find_person(programme.store, "C1"))

@@ -94,7 +94,7 @@ class CohortsScreen(Screen):
 
     def action_import_roster(self) -> None:
         if cohort := self.managed():
-            self.app.push_screen(RosterImportScreen(cohort), lambda _done: self.show())
+            self.app.push_screen(RosterImportScreen(self.viewer, cohort), lambda _done: self.show())
 
     def action_assign(self) -> None:
         if cohort := self.managed():
@@ -142,7 +142,7 @@ class MembersScreen(Screen):
         self.show()
 
     def action_enrol(self) -> None:
-        self.app.push_screen(EnrolScreen(self.cohort), lambda _done: self.show())
+        self.app.push_screen(EnrolScreen(self.viewer, self.cohort), lambda _done: self.show())
 
 
 class FormScreen(ModalScreen[bool]):
@@ -203,10 +203,16 @@ class CreateCohortScreen(FormScreen):
         self.dismiss(True)
 
 
-class EnrolScreen(FormScreen):
-    def __init__(self, cohort: Cohort) -> None:
+class CohortForm(FormScreen):
+    """A form that changes one cohort: only its trainer or a coordinator may open it."""
+
+    def __init__(self, viewer: Person, cohort: Cohort) -> None:
+        auth.require(auth.can_manage_cohort(viewer, cohort))
         super().__init__()
-        self.cohort = cohort
+        self.viewer, self.cohort = viewer, cohort
+
+
+class EnrolScreen(CohortForm):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
@@ -228,12 +234,8 @@ class EnrolScreen(FormScreen):
         self.dismiss(True)
 
 
-class RosterImportScreen(FormScreen):
+class RosterImportScreen(CohortForm):
     """A roster file by path; the domain checks every row first and imports nothing if anything is wrong."""
-
-    def __init__(self, cohort: Cohort) -> None:
-        super().__init__()
-        self.cohort = cohort
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form wide"):
@@ -259,12 +261,8 @@ class RosterImportScreen(FormScreen):
         self.dismiss(True)
 
 
-class AssignScreen(FormScreen):
+class AssignScreen(CohortForm):
     """Decks and languages (ticked with Space), a due date and a target share mastered, for one cohort."""
-
-    def __init__(self, viewer: Person, cohort: Cohort) -> None:
-        super().__init__()
-        self.viewer, self.cohort = viewer, cohort
 
     def compose(self) -> ComposeResult:
         zh = current() == "zh-CN"
