@@ -38,6 +38,8 @@ class HomeScreen(Screen):
     def __init__(self, person: Person) -> None:
         super().__init__()
         self.person = person
+        self.shown = False
+        prepare(self.app.store, person)  # cards for every phrase studied, before the first counts are drawn
 
     def compose(self) -> ComposeResult:
         store, now = self.app.store, self.app.clock()
@@ -96,10 +98,13 @@ class HomeScreen(Screen):
         yield table
 
     async def on_screen_resume(self) -> None:
-        """Counts change after every drill: refresh them (and create cards for newly added phrases)."""
-        self.person = get_person(self.app.store, self.person.id)
-        prepare(self.app.store, self.person)
-        await self.recompose()
+        """Counts change after every drill: refresh them (and create cards for newly added phrases). The first
+        resume follows compose at once, which already had fresh counts: no second compose."""
+        if self.shown:
+            self.person = get_person(self.app.store, self.person.id)
+            prepare(self.app.store, self.person)
+            await self.recompose()
+        self.shown = True
         self.query_one("#decks", DataTable).focus()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
