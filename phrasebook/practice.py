@@ -81,10 +81,10 @@ class ExtraSession(DrillSession):
             after = super().answer(prompt, rating, duration_ms, mode)
             counted = True
         else:
-            review_id = pq.record_extra(
+            review_id = q.record_answer(
                 self.store, card_id=prompt.card_id, person_id=self.person.id, session_id=self.session_id,
                 rating=rating, reviewed_at=iso(self.clock()), duration_ms=duration_ms,
-                mode=logged(mode, scheduled=False), before=prompt.card.to_dict())
+                mode=logged(mode, scheduled=False), before=prompt.card.to_dict(), after=None)
             self._answers.append((review_id, prompt, rating))
             self.summary.ratings[rating] += 1
             self.summary.extra += 1

@@ -92,8 +92,9 @@ def set_card_states(conn: sqlite3.Connection, rows: Iterable[dict]) -> None:
 
 
 def record_answer(store: Store, *, card_id: int, person_id: int, session_id: int | None, rating: int,
-                  reviewed_at: str, duration_ms: int | None, mode: str, before: dict, after: dict) -> int:
-    """Append the review and move the card to its new state, in one transaction; returns the review id."""
+                  reviewed_at: str, duration_ms: int | None, mode: str, before: dict, after: dict | None) -> int:
+    """Append the review and move the card to its new state, in one transaction; returns the review id.
+    `after` None: the answer is logged and the card left alone (extra practice on a card not due)."""
     with store.write() as conn:
         review_id = conn.execute(
             """INSERT INTO reviews (card_id, person_id, session_id, rating, reviewed_at, duration_ms, mode,
@@ -102,7 +103,8 @@ def record_answer(store: Store, *, card_id: int, person_id: int, session_id: int
             (card_id, person_id, session_id, rating, reviewed_at, duration_ms, mode, before["state"],
              json.dumps(before)),
         ).lastrowid
-        _set_card(conn, card_id, after)
+        if after is not None:
+            _set_card(conn, card_id, after)
     return review_id
 
 

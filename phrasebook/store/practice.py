@@ -3,7 +3,6 @@ role-plays, and the extra-practice log row (a review that leaves the card as it 
 
 from __future__ import annotations
 
-import json
 import sqlite3
 
 from phrasebook.store.cards import CARD
@@ -73,16 +72,3 @@ def dialogue_lines(store: Store, person_id: int, scenario: str, lang: str) -> li
            WHERE p.scenario = :scenario AND NOT p.retired ORDER BY p.position""",
         {"person": person_id, "scenario": scenario, "lang": lang},
     )
-
-
-def record_extra(store: Store, *, card_id: int, person_id: int, session_id: int | None, rating: int,
-                 reviewed_at: str, duration_ms: int | None, mode: str, before: dict) -> int:
-    """Log an extra-practice answer; the card is not touched (its schedule stays as FSRS left it)."""
-    with store.write() as conn:
-        return conn.execute(
-            """INSERT INTO reviews (card_id, person_id, session_id, rating, reviewed_at, duration_ms, mode,
-                                    state_before, prior)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            (card_id, person_id, session_id, rating, reviewed_at, duration_ms, mode, before["state"],
-             json.dumps(before)),
-        ).lastrowid
