@@ -173,7 +173,7 @@ def import_roster(store: Store, path: Path, *, cohort: Cohort | None = None, now
     problems = []
     for r in rows:
         old = existing.get(r.staff_no)
-        if cohort is not None and old is not None and old["role"] != "trainee":
+        if old is not None and old["role"] != "trainee":  # a roster lists trainees: never rename staff
             problems.append(RosterProblem(path.name, "roster.err.not_trainee", {
                 "staff_no": r.staff_no, "name": old["name"], "role": t(f"role.{old['role']}")}, r.row,
                 t("roster.col.staff_no")))

@@ -141,11 +141,12 @@ def test_reimport_updates_and_does_not_double_enrol(mini_store, clock, cohort, t
     assert find_person(mini_store, "1002").counter == "9号"
 
 
-def test_staff_in_roster_cannot_be_enrolled(mini_store, clock, cohort, tmp_path):
-    path = write(tmp_path, "t.csv", "工号,姓名\n1001,王芳\nT1,李老师\n")
+@pytest.mark.parametrize("into_cohort", [True, False])
+def test_staff_in_roster_are_refused_with_or_without_a_cohort(mini_store, clock, cohort, tmp_path, into_cohort):
+    path = write(tmp_path, "t.csv", "工号,姓名\n1001,王芳\nT1,李老\n")  # would rename the trainer
     with pytest.raises(RosterError) as err:
-        import_roster(mini_store, path, cohort=cohort, now=clock())
-    assert err.value.problems[0].message() == "t.csv 第 3 行 「工号」列: 工号 T1 是培训师 李老师，不能作为学员编入期次"
+        import_roster(mini_store, path, cohort=cohort if into_cohort else None, now=clock())
+    assert err.value.problems[0].message() == "t.csv 第 3 行 「工号」列: 工号 T1 是培训师 李老师，不能作为学员导入"
     assert find_person(mini_store, "T1").name == "李老师"
     assert mini_store.value("SELECT count(*) FROM people WHERE staff_no = '1001'") == 0
 
