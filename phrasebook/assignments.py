@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from math import ceil
 
 from phrasebook import pacing
 from phrasebook.clock import day_moment, day_start, iso, parse_day, study_day
@@ -73,15 +72,15 @@ class Plan:
 
     @property
     def remaining(self) -> int:
-        """New cards still to introduce, counted from the start of today (stable through the day)."""
-        return max(0, self.total - self.introduced + self.introduced_today)
+        return pacing.remaining(self.total, self.introduced, self.introduced_today)
 
     @property
     def completed(self) -> bool:
-        return self.total > 0 and self.mastered >= ceil(self.target * self.total - 1e-9)
+        return pacing.completed(self.total, self.mastered, self.target)
 
     def needed_today(self, today: date) -> int:
-        return pacing.needed_per_day(self.remaining, today, self.start, self.due_on)
+        return pacing.share_today(remaining=self.remaining, done=self.completed, today=today, start=self.start,
+                                  due_on=self.due_on)
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,22 @@ def needed_per_day(remaining: int, today: date, start: date, due_on: date) -> in
     return ceil(remaining / days_left) if days_left > 0 else remaining
 
 
+def completed(total: int, mastered: int, target: float) -> bool:
+    """An assignment is done when the target share of its cards is mastered."""
+    return total > 0 and mastered >= ceil(target * total - 1e-9)
+
+
+def remaining(total: int, introduced: int, introduced_today: int) -> int:
+    """New cards still to introduce, counted from the start of today (so today's share stays put all day)."""
+    return max(0, total - introduced + introduced_today)
+
+
+def share_today(*, remaining: int, done: bool, today: date, start: date, due_on: date) -> int:
+    """Today's share of one assignment: nothing once it is completed, else `needed_per_day`. The home screen,
+    the drill's allowance and the coordinator's report all use this one rule."""
+    return 0 if done else needed_per_day(remaining, today, start, due_on)
+
+
 def daily_allowance(base: int, needed: Iterable[int], ceiling: int = PACE_CEILING) -> int:
     """Today's new-card limit: the trainee's own limit, raised to what the deadlines need (never above
     `ceiling`, and never lowered: a trainee may run ahead of the plan)."""

@@ -16,11 +16,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from math import ceil
 
 from phrasebook import pacing
 from phrasebook.assignments import evaluation_moment, moment_us
-from phrasebook.clock import parse, study_day
+from phrasebook.clock import day_start, iso, parse, study_day
 from phrasebook.cohorts import Cohort
 from phrasebook.people import StudySettings
 from phrasebook.scheduler import Scheduler
@@ -114,10 +113,11 @@ class _Plan:
     leeches: int
     mastered: int
     recall: float
+    introduced_today: int
 
     @property
     def completed(self) -> bool:
-        return self.total > 0 and self.mastered >= ceil(self.target * self.total - 1e-9)
+        return pacing.completed(self.total, self.mastered, self.target)
 
 
 def _status(plans: list[_Plan], today: date, introduced: int) -> str:
@@ -137,14 +137,12 @@ def _trainee(person, plans: list[_Plan], act, today: date) -> TraineeRow:
     introduced = sum(p.introduced for p in plans)
     tracks, needed, open_due = [], 0, []
     for p in plans:
-        remaining = max(0, p.total - p.introduced)
-        completed = p.completed
+        remaining, completed = pacing.remaining(p.total, p.introduced, p.introduced_today), p.completed
         tracks.append(pacing.on_track(remaining=remaining, completed=completed, today=today, start=p.start,
                                       due_on=p.due, base=base))
+        needed += pacing.share_today(remaining=remaining, done=completed, today=today, start=p.start, due_on=p.due)
         if not completed:
             open_due.append(p.due)
-            if today <= p.due:
-                needed += pacing.needed_per_day(remaining, today, p.start, p.due)
     dues = open_due or [p.due for p in plans]
     return TraineeRow(
         person_id=person["id"], staff_no=person["staff_no"], name=person["name"], department=person["department"],
@@ -183,6 +181,7 @@ def build_report(store: Store, *, now: datetime, cohort: Cohort | None = None, d
     at_due = {(r[0], r[1], r[2]): r for r in q.card_figures_due(store, **scope, moments=ahead, decay=decay,
                                                                   factor=factor)}
     totals = q.totals(store)
+    today_new = q.introduced_since(store, **scope, since=iso(day_start(now)))
     by_person: dict[int, list[_Plan]] = defaultdict(list)
     for person_id, deck_id, lang, due_on, target, start in plans:
         key = (person_id, deck_id, lang)
@@ -191,7 +190,7 @@ def build_report(store: Store, *, now: datetime, cohort: Cohort | None = None, d
             deck_id=deck_id, lang=lang, due=days_of[due_on], start=days_of[start], target=target,
             total=totals.get((deck_id, lang), 0), introduced=cards[3] if cards else 0,
             leeches=cards[4] if cards else 0, mastered=judged["mastered"] if judged else 0,
-            recall=judged["recall"] if judged else 0.0))
+            recall=judged["recall"] if judged else 0.0, introduced_today=today_new.get(key, 0)))
     acts = {r["person_id"]: r for r in q.activity(store, **scope)}
     rows = [_trainee(p, by_person.get(p["id"], []), acts.get(p["id"]), today) for p in people]
     report = Report(today=today)

@@ -76,8 +76,9 @@ def test_cohort_counts_and_trainee_figures(mini_store, clock, history):
     assert b.needed_per_day == 1 and c.needed_per_day == 1
     assert (c.status, c.reviews, c.minutes, c.last_active, c.predicted_recall) == ("not_started", 0, 0, None, 0.0)
     # E's due date has passed, so mastery is judged today: two Easy cards (S ≈ 8 d) answered 5 days ago still
-    # recall above 90 %, but 2 of 6 is short of the 90 % target.
-    assert (e.mastered, e.status, e.on_track, e.needed_per_day) == (2, "overdue", False, 0)
+    # recall above 90 %, but 2 of 6 is short of the 90 % target; past the due date, all 4 unseen cards are
+    # needed now (what the home screen says and the drill allows: pacing.share_today).
+    assert (e.mastered, e.status, e.on_track, e.needed_per_day) == (2, "overdue", False, 4)
     assert report.status_counts() == {"not_started": 2, "in_progress": 1, "completed": 1, "overdue": 1,
                                       "unassigned": 0}
     assert [(x.deck_id, x.lang, x.leeches, x.trainees) for x in report.leeches] == [("mini", "en", 1, 1)]
@@ -126,3 +127,31 @@ def test_unassigned_trainees_are_listed_as_such(mini_store, clock):
     (row,) = report.trainees
     assert (row.status, row.total, row.predicted_recall, row.on_track) == ("unassigned", 0, None, True)
     assert sum(n for _b, n in report.distribution) == 0
+
+
+def test_report_and_home_screen_agree_on_the_daily_need_after_a_days_work(mini_store, clock):
+    """The dashboard and the trainee's own home show the same "new cards a day needed", before and after the
+    trainee does today's share (counted from the start of the day, so it does not drop as they study)."""
+    from phrasebook.assignments import pace
+    from phrasebook.scheduler import GOOD
+
+    now = clock()
+    trainer = create_person(mini_store, name="李老师", staff_no="T1", role="trainer", now=now)
+    wang = create_person(mini_store, name="王芳", staff_no="C1", now=now)
+    c = create_cohort(mini_store, name="第1期", starts_on=study_day(now), ends_on=study_day(now) + timedelta(days=21),
+                      trainer=trainer, now=now)
+    enrol(mini_store, c, [wang], now=now)
+    assign(mini_store, deck_ids=["mini"], langs=["en"], due_on=study_day(now) + timedelta(days=12), cohort=c,
+           now=now)
+
+    def both() -> tuple[int, int]:
+        row = build_report(mini_store, now=clock()).trainees[0]
+        return pace(mini_store, wang, clock()).needed, row.needed_per_day
+
+    before = both()
+    assert before[0] == before[1] > 0
+    session = DrillSession(mini_store, wang, clock=clock)
+    for _ in range(before[0]):
+        session.answer(session.next(), GOOD)
+    clock.advance(minutes=5)
+    assert both() == before

@@ -79,6 +79,19 @@ def card_figures_due(store: Store, *, cohort_id: int | None, department: str | N
     )
 
 
+def introduced_since(store: Store, *, cohort_id: int | None, department: str | None,
+                     since: str) -> dict[tuple[int, str, str], int]:
+    """(trainee, deck, language) → new cards introduced since `since` (not undone): one index range per trainee."""
+    rows = store.rows(
+        f"""SELECT r.person_id, c.deck_id, c.lang, count(*) FROM reviews r JOIN cards c ON c.id = r.card_id
+            WHERE r.person_id IN ({SCOPE}) AND r.reviewed_at >= :since AND r.kind = 'review' AND r.state_before = 0
+              AND NOT EXISTS (SELECT 1 FROM reviews u WHERE u.undoes = r.id)
+            GROUP BY r.person_id, c.deck_id, c.lang""",
+        {"cohort": cohort_id, "department": department, "since": since},
+    )
+    return {(r[0], r[1], r[2]): r[3] for r in rows}
+
+
 def activity(store: Store, *, cohort_id: int | None, department: str | None) -> list[sqlite3.Row]:
     """Per trainee: answers, study time (ms, capped per answer) and the last answer, from the roll-up."""
     return store.rows(
