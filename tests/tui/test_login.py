@@ -112,3 +112,14 @@ async def test_unknown_staff_number_is_explained(staffed):
         await pilot.pause()
         assert isinstance(app.screen, LoginScreen)
         assert "找不到工号 X9" in str(app.screen.query_one("#error").render())
+
+
+async def test_a_full_width_staff_number_finds_the_person(staffed):
+    """Typed through a Chinese IME, Ｃ１ is C1 (the same normalisation as the PIN check)."""
+    app = staffed
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#staff_no").value = "Ｃ１"
+        await app.screen.query_one("#staff_no").action_submit()
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen) and app.screen.person.staff_no == "C1"

@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 from phrasebook import auth
 from phrasebook.errors import PhrasebookError
 from phrasebook.i18n import t
-from phrasebook.people import Person, create_person, get_person, list_people
+from phrasebook.people import Person, create_person, find_person, get_person, list_people
 from phrasebook.tui.widgets.keybar import KeyBar
 
 KEYS = [("Enter", "keys.choose"), ("Tab", "login2.key_staff_no"), ("F2", "keys.language"), ("?", "keys.help"),
@@ -65,8 +65,10 @@ class LoginScreen(Screen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         try:
-            person = next(p for p in list_people(self.app.store) if p.staff_no == event.value.strip())
-        except StopIteration:
+            person = find_person(self.app.store, event.value)  # normalised as at login: full-width Ｃ１ is C1
+        except PhrasebookError:
+            person = None
+        if person is None or not person.active:
             self.query_one("#error", Static).update(t("auth.unknown", staff_no=event.value.strip()))
             return
         self.choose(person)
