@@ -83,12 +83,19 @@ class Player:
         self._lock = threading.Lock()
         self._current: subprocess.Popen | None = None
 
-    def play(self, path: Path) -> PlayResult:
-        command = find_player(path)
-        if command is None:
-            return PlayResult(False, "no_player")
+    @staticmethod
+    def preflight(path: Path) -> str | None:
+        """Why this file cannot be played here (no_player | no_device), or None: checked before starting one."""
+        if find_player(path) is None:
+            return "no_player"
         if not os.environ.get(ENV_PLAYER) and not sound_device():
-            return PlayResult(False, "no_device")
+            return "no_device"
+        return None
+
+    def play(self, path: Path) -> PlayResult:
+        if reason := self.preflight(path):
+            return PlayResult(False, reason)
+        command = find_player(path)
         self.stop()
         seconds = wav_seconds(path) if path.suffix == ".wav" else None
         deadline = seconds + DEADLINE_SLACK if seconds else DEFAULT_DEADLINE

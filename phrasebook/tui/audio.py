@@ -66,6 +66,14 @@ class AudioControl:
         else:
             self._tell_once("missing", t("audio.tui.missing"))
 
+    def blocker(self, utterance: Utterance) -> str | None:
+        """Why this text cannot be *heard* here (missing | no_player | no_device), or None (listening mode asks).
+        In a browser the clip goes to the browser, so only its existence matters."""
+        path = self.cache.find(utterance)
+        if path is None:
+            return "missing"
+        return None if self.app.is_web else self.player.preflight(path)
+
     def stop(self) -> None:
         self.player.stop()
 

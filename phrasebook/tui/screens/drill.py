@@ -20,7 +20,6 @@ from phrasebook.people import Person, update_settings
 from phrasebook.practice import ChoiceMaker
 from phrasebook.scheduler import AGAIN, GOOD, LEARNING, NEW, RATINGS
 from phrasebook.session import DrillSession, Prompt
-from phrasebook.tui.listening import blocker
 from phrasebook.tui.widgets.answer import GRADE_NAMES, ChoiceList, GradeBar, TypedAnswer
 from phrasebook.tui.widgets.keybar import KeyBar
 
@@ -64,11 +63,13 @@ class DrillScreen(Screen):
         if prompt is None:
             self.mode = modes.SELF
             return
-        heard = prompt.direction == "recognise" and blocker(self.app, Utterance(prompt.lang, prompt.text)) is None
+        clip = Utterance(prompt.lang, prompt.text)
+        recognise = prompt.direction == "recognise"
+        blocked = self.app.audio.blocker(clip) if recognise else None  # looked up once per card, and only here
         self.mode = mode or self.preferred.get(prompt.direction) or modes.default_mode(
-            prompt.direction, prompt.lang, new=prompt.card.state in (NEW, LEARNING), audible=heard)
+            prompt.direction, prompt.lang, new=prompt.card.state in (NEW, LEARNING), audible=recognise and not blocked)
         if self.mode == modes.LISTENING:
-            self.blocked = blocker(self.app, Utterance(prompt.lang, prompt.text))
+            self.blocked = blocked if recognise else self.app.audio.blocker(clip)
         if self.mode in (modes.CHOICE, modes.LISTENING):
             self.choice = self.maker.for_prompt(prompt, self.app.clock())
 
