@@ -50,6 +50,12 @@ class Outcome(StrEnum):
 
 
 PROPOSED_GRADE = {Outcome.RIGHT: GOOD, Outcome.ALMOST: HARD, Outcome.WRONG: AGAIN}
+POINTS = {Outcome.RIGHT: 1.0, Outcome.ALMOST: 0.5, Outcome.WRONG: 0.0}  # a score over many items (exam, dialogue)
+
+
+def outcome_of_grade(rating: int) -> Outcome:
+    """What a self-given grade says about the answer: Again wrong, Hard almost, Good/Easy right."""
+    return {AGAIN: Outcome.WRONG, HARD: Outcome.ALMOST}.get(rating, Outcome.RIGHT)
 
 
 @dataclass(frozen=True)
@@ -77,7 +83,7 @@ class Score:
     @property
     def points(self) -> float:
         """1 right, ½ almost, 0 wrong: for a score over many items (an exam, a dialogue)."""
-        return {Outcome.RIGHT: 1.0, Outcome.ALMOST: 0.5, Outcome.WRONG: 0.0}[self.outcome]
+        return POINTS[self.outcome]
 
 
 def _unstress(text: str) -> str:

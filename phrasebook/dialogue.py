@@ -12,11 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from phrasebook.answers import Outcome, Score
+from phrasebook.answers import POINTS, Outcome, Score, outcome_of_grade
 from phrasebook.clock import utcnow
 from phrasebook.modes import DIALOGUE
 from phrasebook.people import Person
-from phrasebook.scheduler import AGAIN, HARD, CardState, Scheduler
+from phrasebook.scheduler import CardState, Scheduler
 from phrasebook.session import DrillSession, Prompt
 from phrasebook.store import Store
 from phrasebook.store import cards as q
@@ -54,7 +54,7 @@ class Turn:
         a self-graded reply, the grade says it (Again wrong, Hard almost, Good/Easy right)."""
         if self.score is not None and self.rating == self.score.grade:
             return self.score.outcome
-        return {AGAIN: Outcome.WRONG, HARD: Outcome.ALMOST}.get(self.rating, Outcome.RIGHT)
+        return outcome_of_grade(self.rating)
 
 
 @dataclass
@@ -66,11 +66,10 @@ class DialogueResult:
 
     @property
     def percent(self) -> int:
-        """Right = 1, almost = ½, wrong = 0 (as answers.Score.points), over the replies given."""
+        """Right = 1, almost = ½, wrong = 0 (answers.POINTS), over the replies given."""
         if not self.turns:
             return 0
-        points = {Outcome.RIGHT: 1.0, Outcome.ALMOST: 0.5, Outcome.WRONG: 0.0}
-        return round(100 * sum(points[t.outcome] for t in self.turns) / len(self.turns))
+        return round(100 * sum(POINTS[t.outcome] for t in self.turns) / len(self.turns))
 
 
 class DialogueSession(DrillSession):
