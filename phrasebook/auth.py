@@ -78,14 +78,37 @@ def verify_secret(secret: str, stored: str | None) -> bool:
 
 
 # -- logging in ------------------------------------------------------------------------------------------
-def requires_pin(person: Person) -> bool:
-    """Trainers and coordinators always log in with a PIN; a trainee only once one has been set."""
-    return person.has_pin or person.role in STAFF
+def must_choose_pin(person: Person) -> bool:
+    """A trainee who has no PIN yet (new, or reset by their trainer) chooses one at login before anything else.
+    Staff never do: their PIN is set by whoever appoints them (`trainee set-pin`) or on the first-run form."""
+    return not person.has_pin and person.role not in STAFF
 
 
 def set_pin(store: Store, person: Person, secret: str) -> Person:
     """Set (or replace) a person's PIN; this also lifts a lock-out."""
     q.set_secret(store, person.id, hash_secret(check_secret(secret)))
+    return get_person(store, person.id)
+
+
+def first_login(store: Store, person: Person, secret: str, *, now: datetime) -> Person:
+    """A trainee without a PIN sets one and is logged in. Only while none is set: if someone else claimed the
+    account a moment earlier this refuses, and the trainee asks their trainer to reset it (`reset_pin`)."""
+    if not must_choose_pin(person):
+        raise PhrasebookError("auth.pin_already_set", staff_no=person.staff_no)
+    if not q.claim_secret(store, person.id, hash_secret(check_secret(secret)), at=iso(now)):
+        raise PhrasebookError("auth.pin_already_set", staff_no=person.staff_no)
+    return get_person(store, person.id)
+
+
+def reset_pin(store: Store, person: Person, *, by: Person | None = None) -> Person:
+    """Forget a trainee's PIN (forgotten, or claimed by someone else): they choose a new one at next login.
+    Staff PINs are replaced with `set_pin` instead, since staff cannot choose their own at login. `by` is the
+    logged-in trainer or coordinator (None: the administrator's CLI)."""
+    if by is not None:
+        require(can_manage_person(store, by, person) and by.id != person.id)
+    if person.role in STAFF:
+        raise PhrasebookError("auth.reset_staff", staff_no=person.staff_no)
+    q.set_secret(store, person.id, None)
     return get_person(store, person.id)
 
 
@@ -112,7 +135,7 @@ def login(store: Store, staff_no: str, secret: str, *, now: datetime) -> Person:
     if row["secret"] is None:
         if row["role"] in STAFF:
             raise PhrasebookError("auth.no_pin", staff_no=row["staff_no"])
-        return get_person(store, row["id"])  # a trainee without a PIN picks themself, as before PINs existed
+        raise PhrasebookError("auth.choose_pin", staff_no=row["staff_no"])  # see first_login
     ok = verify_secret(secret, row["secret"])  # slow on purpose: done outside the write transaction
     with store.write() as conn:
         state = q.login_state(conn, row["id"])

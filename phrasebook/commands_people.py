@@ -119,6 +119,17 @@ def register(cli: click.Group, group_cls: type[click.Group]) -> None:
         set_pin(store, person, check_secret(_ask_pin()))
         click.echo(t("cli.people.pin_set", name=person.name, staff_no=person.staff_no))
 
+    @trainee.command("reset-pin", help=t("cli.people_help.reset_pin"))
+    @click.argument("staff_no")
+    @click.pass_obj
+    def trainee_reset_pin(opts, staff_no) -> None:
+        from phrasebook.auth import reset_pin
+        from phrasebook.people import find_person
+
+        store = opts.store(sync=False)
+        person = reset_pin(store, find_person(store, staff_no))
+        click.echo(t("members.reset_done", name=person.name))
+
     @trainee.command("deactivate", help=t("cli.people_help.deactivate"))
     @click.argument("staff_no")
     @click.option("--undo", is_flag=True, help=t("cli.people_help.reactivate"))

@@ -13,10 +13,12 @@ from phrasebook.auth import (
     can_view_person,
     can_view_reports,
     create_first_coordinator,
+    first_login,
     hash_secret,
     login,
+    must_choose_pin,
     needs_first_coordinator,
-    requires_pin,
+    reset_pin,
     set_pin,
     verify_secret,
     visible_people,
@@ -100,14 +102,46 @@ def test_new_pin_lifts_a_lock(mini_store, clock):
 def test_who_needs_a_pin(mini_store, clock):
     trainee = create_person(mini_store, name="王芳", staff_no="C1", now=clock())
     trainer = create_person(mini_store, name="李娜", staff_no="T1", role="trainer", now=clock())
-    assert not requires_pin(trainee) and requires_pin(trainer)
-    assert login(mini_store, "C1", "", now=clock()).id == trainee.id  # as before PINs existed
+    assert must_choose_pin(trainee) and not must_choose_pin(trainer)
+    with pytest.raises(PhrasebookError) as err:  # nobody opens a trainee's progress by picking them from the list
+        login(mini_store, "C1", "", now=clock())
+    assert err.value.key == "auth.choose_pin"
     with pytest.raises(PhrasebookError) as err:
         login(mini_store, "T1", "", now=clock())
     assert err.value.key == "auth.no_pin" and "set-pin T1" in err.value.message()
     with pytest.raises(PhrasebookError) as err:
         login(mini_store, "NOBODY", "1234", now=clock())
     assert err.value.key == "auth.unknown"
+
+
+def test_a_trainee_chooses_a_pin_once_and_a_trainer_can_reset_it(mini_store, clock):
+    now = clock()
+    li = create_person(mini_store, name="李娜", staff_no="T1", role="trainer", secret="t1t1", now=now)
+    other = create_person(mini_store, name="周强", staff_no="T2", role="trainer", secret="t2t2", now=now)
+    wang = create_person(mini_store, name="王芳", staff_no="C1", now=now)
+    cohort = create_cohort(mini_store, name="第12期", starts_on="2026-11-23", ends_on="2026-12-31", trainer=li, now=now)
+    enrol(mini_store, cohort, [wang], now=now)
+    with pytest.raises(PhrasebookError) as err:
+        first_login(mini_store, wang, "12", now=now)
+    assert err.value.key == "auth.pin_short" and not get_person(mini_store, wang.id).has_pin
+    me = first_login(mini_store, wang, "2468", now=now)
+    assert me.id == wang.id and me.has_pin and not must_choose_pin(me)
+    with pytest.raises(PhrasebookError) as err:  # a second claimant (another terminal, same stale list) is refused
+        first_login(mini_store, wang, "1357", now=now)
+    assert err.value.key == "auth.pin_already_set" and "C1" in err.value.message()
+    assert login(mini_store, "C1", "2468", now=now).id == wang.id
+    with pytest.raises(PhrasebookError) as err:  # only her cohort's trainer (or a coordinator) resets her PIN
+        reset_pin(mini_store, wang, by=other)
+    assert err.value.key == "auth.denied"
+    with pytest.raises(PhrasebookError) as err:  # staff cannot be left without a PIN: they get a new one instead
+        reset_pin(mini_store, other)
+    assert err.value.key == "auth.reset_staff" and get_person(mini_store, other.id).has_pin
+    reset = reset_pin(mini_store, wang, by=li)
+    assert not reset.has_pin and must_choose_pin(reset)
+    with pytest.raises(PhrasebookError) as err:
+        login(mini_store, "C1", "2468", now=now)
+    assert err.value.key == "auth.choose_pin"
+    assert first_login(mini_store, reset, "8642", now=now).has_pin
 
 
 def test_first_run_creates_one_coordinator(mini_store, clock):

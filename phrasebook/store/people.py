@@ -68,6 +68,13 @@ def set_secret(store: Store, person_id: int, secret: str | None) -> None:
                      "WHERE id = ?", (secret, person_id))
 
 
+def claim_secret(store: Store, person_id: int, secret: str, *, at: str) -> bool:
+    """Set a first PIN only if none is set (one statement: two terminals cannot both claim); True if set."""
+    with store.write() as conn:
+        return conn.execute("UPDATE people SET secret = ?, failed_logins = 0, lockouts = 0, locked_until = NULL, "
+                            "last_login_at = ? WHERE id = ? AND secret IS NULL", (secret, at, person_id)).rowcount == 1
+
+
 def login_state(conn: sqlite3.Connection, person_id: int) -> sqlite3.Row:
     return conn.execute("SELECT failed_logins, lockouts, locked_until FROM people WHERE id = ?",
                         (person_id,)).fetchone()

@@ -48,7 +48,10 @@ async def test_drill_survives_restart(real_db, clock):
         assert isinstance(app.screen, DashboardScreen)
         await pilot.press("escape")  # log out; 张伟 is listed after 刘洋
         await pilot.pause()
-        await pilot.press("down", "enter")  # no PIN for this trainee: straight to the drill home
+        await pilot.press("down", "enter")  # a new trainee chooses a PIN, typed twice, then the drill home
+        await pilot.pause()
+        assert isinstance(app.screen, PinScreen) and app.screen.choosing
+        await pilot.press(*"1357", "enter", *"1357", "enter")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         person = app.screen.person
@@ -91,7 +94,9 @@ async def test_drill_survives_restart(real_db, clock):
     app2 = make_app(real_db, clock=clock)
     async with app2.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("down", "enter")  # the trainee, after the coordinator
+        await pilot.press("down", "enter")  # the trainee, after the coordinator, with the PIN she chose
+        await pilot.pause()
+        await pilot.press(*"1357", "enter")
         await pilot.pause()
         assert isinstance(app2.screen, HomeScreen) and app2.screen.person.id == person.id
         assert home_counts(app2.store, person.id, clock()) == expected_counts

@@ -23,7 +23,8 @@ async def test_home_shows_assignment_and_needed_per_day(db_path, mini_decks, clo
     store, now = app.store, clock()
     create_person(store, name="刘洋", staff_no="K1", role="coordinator", secret="2468")
     trainer = create_person(store, name="李老师", staff_no="T1", role="trainer", secret="1357")
-    wang = create_person(store, name="王芳", staff_no="C1", settings=StudySettings(languages=("en",), new_per_day=1))
+    wang = create_person(store, name="王芳", staff_no="C1", secret="8642",
+                         settings=StudySettings(languages=("en",), new_per_day=1))
     today = study_day(now)
     cohort = create_cohort(store, name="第12期", starts_on=today, ends_on=today + timedelta(days=30), trainer=trainer,
                            now=now)
@@ -33,7 +34,7 @@ async def test_home_shows_assignment_and_needed_per_day(db_path, mini_decks, clo
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         app.screen.query_one("#staff_no").focus()
-        await pilot.press(*"C1", "enter")
+        await pilot.press(*"C1", "enter", *"8642", "enter")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         text = text_of(app.screen)

@@ -86,14 +86,26 @@ async def test_pin_login_wrong_pin_and_lock_out(staffed, clock):
         assert isinstance(app.screen, DashboardScreen)
 
 
-async def test_trainee_without_pin_goes_home_and_cannot_reach_staff_screens(staffed, clock):
+async def test_new_trainee_chooses_a_pin_then_cannot_reach_staff_screens(staffed, clock):
     app = staffed
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         app.screen.query_one("#staff_no").focus()
         await pilot.press(*"C1", "enter")
         await pilot.pause()
+        assert isinstance(app.screen, PinScreen) and app.screen.choosing  # no PIN yet: nobody gets in by picking
+        assert "首次登录" in text_of(app.screen)
+        await pilot.press(*"1357", "enter", *"1375", "enter")  # the two differ: nothing is set
+        await pilot.pause()
+        assert "两次输入的密码不一致" in text_of(app.screen)
+        assert not find_person(app.store, "C1").has_pin
+        await pilot.press(*"12", "enter", *"12", "enter")  # too short: the domain's own message
+        await pilot.pause()
+        assert "至少 4 位" in text_of(app.screen) and not find_person(app.store, "C1").has_pin
+        await pilot.press(*"1357", "enter", *"1357", "enter")
+        await pilot.pause()
         assert isinstance(app.screen, HomeScreen) and app.screen.person.staff_no == "C1"
+        assert auth.login(app.store, "C1", "1357", now=clock()).staff_no == "C1"
         for key in ("h", "n", "c", "d"):  # no key on the trainee's home leads to a staff screen
             await pilot.press(key)
             await pilot.pause()
@@ -122,4 +134,4 @@ async def test_a_full_width_staff_number_finds_the_person(staffed):
         app.screen.query_one("#staff_no").value = "Ｃ１"
         await app.screen.query_one("#staff_no").action_submit()
         await pilot.pause()
-        assert isinstance(app.screen, HomeScreen) and app.screen.person.staff_no == "C1"
+        assert isinstance(app.screen, PinScreen) and app.screen.person.staff_no == "C1"

@@ -55,11 +55,11 @@ async def test_bad_staff_number_is_explained_and_nothing_saved(db_path, mini_dec
 
 async def test_home_help_languages_and_empty_session(db_path, mini_decks, clock):
     app = make_app(db_path, clock=clock, decks_dir=mini_decks)
-    create_person(app.store, name="王芳", staff_no="C1")
+    create_person(app.store, name="王芳", staff_no="C1", secret="8642")
     create_person(app.store, name="赵敏", staff_no="K1", role="coordinator", secret="2468")  # listed after 王芳
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("enter")
+        await pilot.press("enter", *"8642", "enter")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         assert app.screen.query_one("#decks").row_count == 1  # mini deck, English only

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from phrasebook import auth
 from phrasebook.assignments import assign, list_assignments
 from phrasebook.clock import study_day
 from phrasebook.cohorts import create_cohort, enrol, get_cohort
@@ -193,3 +194,37 @@ async def test_create_a_cohort_from_the_tui(programme):
         assert (made.trainer_name, made.starts_on.isoformat(), made.ends_on.isoformat()) == (
             "李老师", "2026-12-01", "2027-01-15")
         assert "第14期" in [r[0] for r in cells(app.screen.query_one("#cohort-list"))]
+
+
+async def test_members_screen_assigns_to_one_trainee_and_resets_her_pin(programme, clock):
+    """From the member list a trainer gives one trainee her own assignment, and clears a forgotten PIN so she
+    chooses a new one at her next login (her cohort's assignments are untouched)."""
+    app = programme
+    wang = find_person(app.store, "C1")
+    auth.first_login(app.store, wang, "2468", now=clock())
+    async with app.run_test(size=SIZE) as pilot:
+        await open_as(app, pilot, "T1")
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MembersScreen)
+        await pilot.press("a")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, AssignScreen) and "王芳" in str(form.query_one(".title").render())
+        form.query_one("#decks").select("mini")
+        form.query_one("#langs").select("ja")
+        await pilot.press("f5")
+        await pilot.pause()
+        assert isinstance(app.screen, MembersScreen)
+        mine = list_assignments(app.store, person=wang)
+        assert [(a.deck_id, a.lang) for a in mine] == [("mini", "ja")]
+        assert [(a.deck_id, a.lang) for a in list_assignments(app.store, cohort=get_cohort(app.store, "第12期"))] \
+            == [("mini", "en")]
+        await pilot.press("r")
+        await pilot.pause()
+        assert not find_person(app.store, "C1").has_pin
+        with pytest.raises(PhrasebookError) as err:
+            auth.login(app.store, "C1", "2468", now=clock())
+        assert err.value.key == "auth.choose_pin"

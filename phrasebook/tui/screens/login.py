@@ -1,5 +1,5 @@
-"""First screen: pick yourself from the list (or type your staff number), give your PIN when you have one, and
-land where your role works: trainees on their drill home, trainers and coordinators on their dashboard.
+"""First screen: pick yourself from the list (or type your staff number), give your PIN (a trainee who has none
+yet chooses one first), and land where your role works: trainees on their drill home, staff on their dashboard.
 
 On a fresh database (no coordinator yet) the first-run form creates the first coordinator. Every refusal (wrong
 PIN, lock-out, unknown staff number) is the domain's own message, shown in place: `auth.login` decides, we show.
@@ -74,14 +74,8 @@ class LoginScreen(Screen):
         self.choose(person)
 
     def choose(self, person: Person) -> None:
-        """A PIN prompt when the person has (or, being staff, must have) one; otherwise straight in."""
-        if auth.requires_pin(person):
-            self.app.push_screen(PinScreen(person), self._signed_in)
-            return
-        try:
-            self._signed_in(auth.login(self.app.store, person.staff_no, "", now=self.app.clock()))
-        except PhrasebookError as err:
-            self.query_one("#error", Static).update(err.message())
+        """Everyone gives a PIN; a trainee without one chooses it now, so nobody can open another's progress."""
+        self.app.push_screen(PinScreen(person), self._signed_in)
 
     def _signed_in(self, person: Person | None) -> None:
         if person is not None:
@@ -105,32 +99,53 @@ class LoginScreen(Screen):
 
 
 class PinScreen(ModalScreen[Person | None]):
-    """The PIN prompt; a wrong PIN or a lock-out is explained in place and the prompt stays."""
+    """The PIN prompt; a wrong PIN or a lock-out is explained in place and the prompt stays. A trainee without a
+    PIN (new, or reset by their trainer) types a new one twice instead (`auth.first_login`)."""
 
     BINDINGS = [Binding("escape", "cancel", show=False)]
 
     def __init__(self, person: Person) -> None:
         super().__init__()
         self.person = person
+        self.choosing = auth.must_choose_pin(person)
 
     def compose(self) -> ComposeResult:
+        p = self.person
         with Vertical(id="pin-box"):
-            yield Label(t("login2.pin_for", name=self.person.name, staff_no=self.person.staff_no), classes="title")
-            yield Input(placeholder=t("login2.pin"), password=True, id="pin")
+            if self.choosing:
+                yield Label(t("login3.choose_for", name=p.name, staff_no=p.staff_no), classes="title")
+                yield Input(placeholder=t("login3.new_pin"), password=True, id="pin")
+                yield Input(placeholder=t("login2.pin_again"), password=True, id="pin2")
+            else:
+                yield Label(t("login2.pin_for", name=p.name, staff_no=p.staff_no), classes="title")
+                yield Input(placeholder=t("login2.pin"), password=True, id="pin")
             yield Static("", id="error", classes="error")
-            yield Static(t("login2.pin_hint"), classes="hint")
+            yield Static(t("login3.choose_hint" if self.choosing else "login2.pin_hint"), classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#pin", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        if self.choosing and event.input.id == "pin":
+            self.query_one("#pin2", Input).focus()
+            return
         try:
-            person = auth.login(self.app.store, self.person.staff_no, event.value, now=self.app.clock())
+            person = self._enter(event.input.value)
         except PhrasebookError as err:
-            event.input.value = ""
+            for box in self.query(Input):
+                box.value = ""
+            self.query_one("#pin", Input).focus()
             self.query_one("#error", Static).update(err.message())
             return
         self.dismiss(person)
+
+    def _enter(self, typed: str) -> Person:
+        store, now = self.app.store, self.app.clock()
+        if not self.choosing:
+            return auth.login(store, self.person.staff_no, typed, now=now)
+        if self.query_one("#pin", Input).value != typed:
+            raise PhrasebookError("login2.pin_mismatch")
+        return auth.first_login(store, self.person, typed, now=now)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -25,8 +25,8 @@ from phrasebook.tui.widgets.keybar import KeyBar
 
 COHORT_KEYS = [("Enter", "trainer.key_members"), ("n", "cohort_tui.key_new"), ("i", "trainer.key_import"),
                ("a", "trainer.key_assign"), ("F2", "keys.language"), ("Esc", "trainer.key_back")]
-MEMBER_KEYS = [("e", "trainer.key_enrol"), ("w", "trainer.key_withdraw"), ("F2", "keys.language"),
-               ("Esc", "trainer.key_back")]
+MEMBER_KEYS = [("e", "trainer.key_enrol"), ("w", "trainer.key_withdraw"), ("a", "members.key_assign"),
+               ("r", "members.key_reset"), ("F2", "keys.language"), ("Esc", "trainer.key_back")]
 
 
 class CohortsScreen(Screen):
@@ -103,6 +103,7 @@ class CohortsScreen(Screen):
 
 class MembersScreen(Screen):
     BINDINGS = [Binding("e", "enrol", show=False), Binding("w", "withdraw", show=False),
+                Binding("a", "assign", show=False), Binding("r", "reset_pin", show=False),
                 Binding("escape", "app.pop_screen", show=False)]
 
     def __init__(self, viewer: Person, cohort: Cohort) -> None:
@@ -131,15 +132,32 @@ class MembersScreen(Screen):
                           key=p.staff_no)
         table.focus()
 
-    def action_withdraw(self) -> None:
+    def selected(self) -> Person | None:
         table = self.query_one("#members", DataTable)
         if not table.row_count:
+            return None
+        return find_person(self.app.store, table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def action_withdraw(self) -> None:
+        if (person := self.selected()) is None:
             return
-        staff_no = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        person = find_person(self.app.store, staff_no)
         withdraw(self.app.store, self.cohort, person, now=self.app.clock())
         self.notify(t("trainer.withdrawn", name=person.name, cohort=self.cohort.name))
         self.show()
+
+    def action_assign(self) -> None:
+        if person := self.selected():
+            self.app.push_screen(AssignScreen(self.viewer, self.cohort, person), lambda _done: self.show())
+
+    def action_reset_pin(self) -> None:
+        if (person := self.selected()) is None:
+            return
+        try:
+            auth.reset_pin(self.app.store, person, by=self.viewer)
+        except PhrasebookError as err:
+            self.notify(err.message(), severity="error")
+            return
+        self.notify(t("members.reset_done", name=person.name))
 
     def action_enrol(self) -> None:
         self.app.push_screen(EnrolScreen(self.viewer, self.cohort), lambda _done: self.show())
@@ -262,13 +280,21 @@ class RosterImportScreen(CohortForm):
 
 
 class AssignScreen(CohortForm):
-    """Decks and languages (ticked with Space), a due date and a target share mastered, for one cohort."""
+    """Decks and languages (ticked with Space), a due date and a target share mastered, for one cohort or for one
+    of its trainees (who gets it on top of the cohort's: catching up, or a different language)."""
+
+    def __init__(self, viewer: Person, cohort: Cohort, person: Person | None = None) -> None:
+        super().__init__(viewer, cohort)
+        self.person = person
 
     def compose(self) -> ComposeResult:
         zh = current() == "zh-CN"
         decks = content_q.decks(self.app.store)
+        p = self.person
+        title = (t("members.assign_title", name=p.name, staff_no=p.staff_no) if p
+                 else t("trainer.assign_title", cohort=self.cohort.name))
         with Vertical(classes="form wide"):
-            yield Label(t("trainer.assign_title", cohort=self.cohort.name), classes="title")
+            yield Label(title, classes="title")
             yield SelectionList(*[(d["title_zh"] if zh else d["title_en"], d["id"]) for d in decks], id="decks")
             yield SelectionList(*[(t(f"lang.{code}"), code) for code in LANGUAGES], id="langs")
             yield Input(placeholder=t("trainer.assign_due"), id="due", value=self.cohort.ends_on.isoformat())
@@ -281,9 +307,11 @@ class AssignScreen(CohortForm):
             made = assign(self.app.store, deck_ids=list(self.query_one("#decks", SelectionList).selected),
                           langs=list(self.query_one("#langs", SelectionList).selected),
                           due_on=self.query_one("#due", Input).value, target=self.query_one("#target", Input).value,
-                          cohort=self.cohort, by=self.viewer, now=self.app.clock())
+                          cohort=None if self.person else self.cohort, person=self.person, by=self.viewer,
+                          now=self.app.clock())
         except PhrasebookError as err:
             self.fail(err)
             return
-        self.app.notify(t("trainer.assigned", count=len(made), cohort=self.cohort.name))
+        self.app.notify(t("trainer.assigned", count=len(made),
+                          cohort=self.person.name if self.person else self.cohort.name))
         self.dismiss(True)
