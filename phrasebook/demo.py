@@ -28,7 +28,7 @@ from phrasebook.store import cards as cards_q
 from phrasebook.store import cohorts as cohort_q
 from phrasebook.store import people as people_q
 
-DEMO_PIN = "123456"  # the coordinator's and trainers' PIN in demo data (printed by the CLI)
+DEMO_PIN = "123456"  # everyone's PIN in demo data (printed by the CLI): demo clerks have studied, so have PINs
 DEPARTMENTS = ("出入境管理窗口", "市场监管窗口", "人社服务窗口", "税务窗口", "公安户政窗口", "外事服务窗口",
                "综合受理窗口", "公积金窗口")
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
@@ -135,7 +135,7 @@ def generate(store: Store, *, trainees: int, reviews: int, seed: int, until: dat
                 w, staff_no=f"D{i + 1:04d}", name=_name(crng), department=crng.choice(DEPARTMENTS),
                 counter=f"{crng.randint(1, 40)}号", role="trainee",
                 settings={"languages": langs, "new_per_day": 20, "reviews_per_day": 200},
-                created_at=iso(datetime.combine(starts - timedelta(days=3), time(9)).astimezone(UTC)))
+                created_at=iso(datetime.combine(starts - timedelta(days=3), time(9)).astimezone(UTC)), secret=secret)
             cohort_q.enrol(w, cohort_id, pid, iso(datetime.combine(starts, time(9)).astimezone(UTC)))
             for deck_id, lang in extra:  # a few clerks at the busiest counters also get a second language
                 assign_q.upsert(w, cohort_id=None, person_id=pid, deck_id=deck_id, lang=lang, due_on=ends.isoformat(),

@@ -11,11 +11,13 @@ from openpyxl import load_workbook
 
 from phrasebook import paths
 from phrasebook.commands import cli
+from phrasebook.people import find_person
+from phrasebook.store import open_store
 
 COMMANDS = [["trainee"], ["trainee", "add"], ["trainee", "list"], ["trainee", "import"], ["trainee", "export"],
-            ["trainee", "set-pin"], ["trainee", "deactivate"], ["cohort"], ["cohort", "create"], ["cohort", "list"],
-            ["cohort", "enrol"], ["cohort", "withdraw"], ["cohort", "show"], ["assign"], ["assign", "add"],
-            ["assign", "list"], ["assign", "remove"], ["report"], ["demo"]]
+            ["trainee", "set-pin"], ["trainee", "reset-pin"], ["trainee", "deactivate"], ["cohort"],
+            ["cohort", "create"], ["cohort", "list"], ["cohort", "enrol"], ["cohort", "withdraw"], ["cohort", "show"],
+            ["assign"], ["assign", "add"], ["assign", "list"], ["assign", "remove"], ["report"], ["demo"]]
 
 
 @pytest.fixture
@@ -68,6 +70,13 @@ def test_set_pin_and_deactivate(run, db_path):
     short = run("trainee", "set-pin", "C1", input="12\n12\n")
     assert short.exit_code == 1 and "至少 4 位" in short.output
     assert run("trainee", "set-pin", "C1", input="4321\n4321\n").exit_code == 0
+    assert find_person(open_store(db_path), "C1").has_pin
+    cleared = run("trainee", "reset-pin", "C1")
+    assert cleared.exit_code == 0 and "下次登录时自己设置新密码" in cleared.output
+    assert not find_person(open_store(db_path), "C1").has_pin
+    run("trainee", "add", "T1", "李老师", "--role", "trainer", input="1357\n1357\n")
+    staff = run("trainee", "reset-pin", "T1")  # staff would be locked out: they get a new PIN instead
+    assert staff.exit_code == 1 and "set-pin T1" in staff.output
     gone = run("trainee", "deactivate", "C1")
     assert gone.exit_code == 0 and "离开培训" in gone.output
     assert "王芳" not in run("trainee", "list").output and "王芳" in run("trainee", "list", "--all").output
