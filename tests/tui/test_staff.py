@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from textual.widgets import Select
 
 from phrasebook import auth
 from phrasebook.assignments import assign, list_assignments
@@ -194,6 +195,11 @@ async def test_create_a_cohort_from_the_tui(programme):
         assert (made.trainer_name, made.starts_on.isoformat(), made.ends_on.isoformat()) == (
             "李老师", "2026-12-01", "2027-01-15")
         assert "第14期" in [r[0] for r in cells(app.screen.query_one("#cohort-list"))]
+        await pilot.press("escape")  # back on the dashboard, the new cohort is offered as a filter
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+        options = [label for label, _v in app.screen.query_one("#f-cohort", Select)._options]
+        assert "第14期" in [str(o) for o in options]
 
 
 async def test_members_screen_assigns_to_one_trainee_and_resets_her_pin(programme, clock):

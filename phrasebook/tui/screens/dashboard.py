@@ -62,17 +62,22 @@ class DashboardScreen(Screen):
         self.status: str | None = None
         self.report: Report | None = None
 
-    def compose(self) -> ComposeResult:
+    def _filter_options(self) -> tuple[list[tuple[str, int]], list[tuple[str, str]]]:
+        """The cohorts and departments the viewer may filter by (they grow while the dashboard is open)."""
         store = self.app.store
         visible = auth.visible_people(store, self.viewer)
         departments = sorted({p.department for p in list_people(store, role="trainee")
                               if p.department and (visible is None or p.id in visible)})
+        return [(c.name, c.id) for c in list_cohorts(store, self.viewer)], [(d, d) for d in departments]
+
+    def compose(self) -> ComposeResult:
+        cohorts, departments = self._filter_options()
         yield Static(t("app.title"), id="banner")
         yield Static(t("dash.hello", name=self.viewer.name, role=t(f"role.{self.viewer.role}")), id="hello")
         with Horizontal(id="filters"):
-            yield Select([(c.name, c.id) for c in list_cohorts(store, self.viewer)], prompt=t("dash.all_cohorts"),
+            yield Select(cohorts, prompt=t("dash.all_cohorts"),
                          value=self.cohort_id or Select.NULL, type_to_search=False, id="f-cohort")
-            yield Select([(d, d) for d in departments], prompt=t("dash.all_departments"),
+            yield Select(departments, prompt=t("dash.all_departments"),
                          value=self.department or Select.NULL, type_to_search=False, id="f-department")
             yield Select([(t(f"report.status.{s}"), s) for s in STATUSES], prompt=t("dash.all_statuses"),
                          value=self.status or Select.NULL, type_to_search=False, id="f-status")
@@ -93,7 +98,17 @@ class DashboardScreen(Screen):
         yield KeyBar(*KEYS, id="keys")
 
     def on_screen_resume(self) -> None:
-        """Fill on first display and again on return from the cohort screens or a drill (figures move)."""
+        """Fill on first display and again on return from the cohort screens or a drill (figures move, and a
+        cohort or department may have been added: the filters offer it, keeping what was chosen)."""
+        if self.report is not None:
+            cohorts, departments = self._filter_options()
+            with self.prevent(Select.Changed):
+                for box, options, value in (("#f-cohort", cohorts, self.cohort_id),
+                                            ("#f-department", departments, self.department)):
+                    select = self.query_one(box, Select)
+                    select.set_options(options)
+                    if value is not None and value in {v for _label, v in options}:
+                        select.value = value
         self.show()
 
     def on_select_changed(self, event: Select.Changed) -> None:
