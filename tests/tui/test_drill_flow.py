@@ -65,7 +65,9 @@ async def test_drill_survives_restart(real_db, clock):
             assert not app.screen.query_one("#grades").display  # grades appear only after the reveal
             await pilot.press("space")
             assert app.screen.query_one("#grades").display
-            assert prompt.text in str(app.screen.query_one("#answer").render())
+            # the answer: the foreign phrase for a clerk line (produce), its meaning for an applicant line
+            expected = prompt.text if prompt.direction == "produce" else prompt.zh
+            assert expected in str(app.screen.query_one("#answer").render())
             before = tuple(q.card(app.store, prompt.card_id))
             await pilot.press(str(grade))
             shown.append((prompt.card_id, grade, before))
