@@ -25,10 +25,8 @@ from phrasebook.i18n import t
 def serve(opts, host: str, port: int, public_url: str | None) -> None:
     from textual_serve.server import Server
 
-    from phrasebook.store import open_store
-
     db = paths.db_path(opts.db)
-    open_store(db).close()  # a bad --db fails here, once and clearly, not in every browser tab; migrates once
+    opts.store().close()  # once, before any tab: a bad --db fails here clearly; migrations and deck imports run
     command = [sys.executable, "-m", "phrasebook", "--db", str(db)]
     if opts.ui_lang:
         command += ["--ui-lang", opts.ui_lang]
