@@ -4,14 +4,14 @@ Concurrency model. WAL lets readers (reports, the next card) run while clerks an
 every write is one short `BEGIN IMMEDIATE` transaction, so a writer takes the single write lock up front instead
 of failing half-way. Waiting for that lock is done here, not by SQLite's busy handler: its sleeps grow to 100 ms,
 so under load a writer that has waited a while polls ten times a second and loses the lock to newcomers again and
-again (measured, 64 processes flat out: p99 0.8 s, max 3.4 s). Short jittered sleeps (0.2 ms doubling up to
+again (measured, 64 processes flat out: p99 0.85 s, max 3.6 s). Short jittered sleeps (0.2 ms doubling up to
 10 ms) keep every waiter about equally likely to get it next. After WRITE_PATIENCE_S without the lock, the
 write gives up with a clear PhrasebookError ("reliability.busy"): nothing was written, and the caller can retry
 (answers carry an idempotency key, so a retry never logs twice). Other statements keep SQLite's busy timeout.
 
 Checkpoints. By default SQLite copies the WAL back into the database (a checkpoint, with an fsync) inside the
 COMMIT that takes the WAL past 1000 pages, and then in every commit until the WAL restarts: one answer in fifty
-paid 5–30 ms for it. A long-running process (the app) calls `start_checkpointer()`: its answers skip that work
+paid up to ~30 ms for it. A long-running process (the app) calls `start_checkpointer()`: its answers skip that work
 (wal_autocheckpoint=0) and a background thread with its own connection runs a PASSIVE checkpoint twice a second
 (it never blocks readers or writers). Short-lived processes (the CLI) keep SQLite's automatic checkpoints.
 
