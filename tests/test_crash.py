@@ -13,9 +13,13 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from phrasebook.doctor import check
 from phrasebook.people import create_person
 from phrasebook.store import open_store
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs POSIX signals (SIGKILL)")
 
 SCRIPT = Path(__file__).with_name("crash_drill.py")
 RUNS = 24  # about 10 s in all
