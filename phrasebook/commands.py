@@ -163,6 +163,8 @@ def doctor_cmd(opts: Options, rebuild: bool) -> None:
     report = check(opts.store(sync=False), rebuild=rebuild)
     click.echo(t("cli.doctor.integrity", result=report.integrity))
     click.echo(t("cli.doctor.foreign_keys", count=report.foreign_keys))
+    click.echo(t("reliability.doctor_keys", count=report.duplicate_keys))
+    click.echo(t("reliability.doctor_orphans", count=report.orphan_reviews))
     click.echo(t("cli.doctor.cards", checked=report.cards_checked, mismatched=len(report.mismatched),
                  repaired=report.repaired))
     if not report.ok:

@@ -87,6 +87,7 @@ class DialogueSession(DrillSession):
                       for r in pq.dialogue_lines(store, person.id, scenario, lang)]
         self.position = 0
         self.result = DialogueResult()
+        self._turn: tuple[int, Prompt] | None = None  # (position, its prompt)
 
     @property
     def current(self) -> Line | None:
@@ -97,8 +98,11 @@ class DialogueSession(DrillSession):
         return sum(1 for line in self.lines if line.is_turn)
 
     def prompt(self, line: Line) -> Prompt:
-        """The line's card as the drill knows it (fresh from the store)."""
-        return self._prompt(q.card(self.store, line.card_id))
+        """The line's card as the drill knows it, read from the store once per turn: the turn's answer keeps one
+        idempotency key however often it is retried."""
+        if self._turn is None or self._turn[0] != self.position or self._turn[1].card_id != line.card_id:
+            self._turn = (self.position, self._prompt(q.card(self.store, line.card_id)))
+        return self._turn[1]
 
     def listen(self) -> None:
         """The applicant's line was heard: on to the next."""

@@ -1,6 +1,7 @@
-"""Integrity checks: SQLite's own, and that every card's stored state equals a replay of its review log.
+"""Integrity checks: SQLite's own, the log's own (no answer logged twice under one key, no review of a missing
+card), and that every card's stored state equals a replay of its review log.
 
-The review log is the source of truth; `rebuild` rewrites card state from it.
+The review log is the source of truth; `rebuild` rewrites card state from it (it cannot mend the log itself).
 """
 
 from __future__ import annotations
@@ -18,14 +19,16 @@ from phrasebook.store import cards as q
 class Report:
     integrity: str = "ok"
     foreign_keys: int = 0
+    duplicate_keys: int = 0
+    orphan_reviews: int = 0
     cards_checked: int = 0
     mismatched: list[int] = field(default_factory=list)
     repaired: int = 0
 
     @property
     def ok(self) -> bool:
-        return (self.integrity == "ok" and not self.foreign_keys
-                and (not self.mismatched or self.repaired == len(self.mismatched)))
+        return (self.integrity == "ok" and not self.foreign_keys and not self.duplicate_keys
+                and not self.orphan_reviews and (not self.mismatched or self.repaired == len(self.mismatched)))
 
 
 def replayed_state(store: Store, card_id: int, scheduler: Scheduler) -> CardState:
@@ -36,7 +39,8 @@ def replayed_state(store: Store, card_id: int, scheduler: Scheduler) -> CardStat
 def check(store: Store, *, rebuild: bool = False, scheduler: Scheduler | None = None) -> Report:
     scheduler = scheduler or Scheduler()
     report = Report(integrity=store.value("PRAGMA integrity_check"),
-                    foreign_keys=len(store.rows("PRAGMA foreign_key_check")))
+                    foreign_keys=len(store.rows("PRAGMA foreign_key_check")),
+                    duplicate_keys=q.duplicate_keys(store), orphan_reviews=q.orphan_reviews(store))
     for card_id in q.reviewed_card_ids(store):
         report.cards_checked += 1
         expected = replayed_state(store, card_id, scheduler)

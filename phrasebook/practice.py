@@ -77,18 +77,17 @@ class ExtraSession(DrillSession):
 
     def answer(self, prompt: Prompt, rating: int, duration_ms: int | None = None, mode: str = SELF) -> CardState:
         self._shown = None
-        if self.scheduled(prompt):
+        counted = self.scheduled(prompt)
+        answers = len(self._answers)
+        if counted:
             after = super().answer(prompt, rating, duration_ms, mode)
-            counted = True
         else:
-            review_id = q.record_answer(
-                self.store, card_id=prompt.card_id, person_id=self.person.id, session_id=self.session_id,
-                rating=rating, reviewed_at=iso(self.clock()), duration_ms=duration_ms,
-                mode=logged(mode, scheduled=False), before=prompt.card.to_dict(), after=None)
-            self._answers.append((review_id, prompt, rating))
-            self.summary.ratings[rating] += 1
-            self.summary.extra += 1
-            after, counted = prompt.card, False
+            after, fresh = self._save(prompt, rating, self.clock(), duration_ms, logged(mode, scheduled=False),
+                                      None)
+            self.summary.extra += fresh
+        if len(self._answers) == answers:  # this prompt's answer was counted already (a retry)
+            return after
+        rating = self._answers[-1][2]  # as stored
         requeue = rating == AGAIN and self._repeats[prompt.card_id] < AGAIN_REPEATS
         if requeue:
             self._repeats[prompt.card_id] += 1
@@ -98,24 +97,29 @@ class ExtraSession(DrillSession):
 
     def undo(self) -> Prompt | None:
         """Cancel the last answer (an undo row either way); a card it sent to the end of the round leaves it, and
-        the card shown meanwhile goes back to the front of the round."""
+        the card shown meanwhile goes back to the front of the round. The undo is written first: if that fails,
+        the round is left as it was."""
         if not self._answers:
             return None
-        counted, requeued = self._meta.pop()
+        counted, requeued = self._meta[-1]
+        card_id = self._answers[-1][1].card_id
+        if counted:
+            prompt = super().undo()
+        else:
+            review_id, answered, rating = self._answers[-1]
+            q.record_undo(self.store, review_id, iso(self.clock()))
+            self._answers.pop()
+            self.summary.ratings[rating] -= 1
+            self.summary.extra -= 1
+            prompt = self._prompt(q.card(self.store, answered.card_id))
+        self._meta.pop()
         if requeued:
-            card_id = self._answers[-1][1].card_id
             self._repeats[card_id] -= 1
             self.queue.pop()  # it went to the end, and only `answer` appends
         if self._shown is not None:
             self.queue.appendleft(self._shown)
             self._shown = None
-        if counted:
-            return super().undo()
-        review_id, prompt, rating = self._answers.pop()
-        q.record_undo(self.store, review_id, iso(self.clock()))
-        self.summary.ratings[rating] -= 1
-        self.summary.extra -= 1
-        return self._prompt(q.card(self.store, prompt.card_id))
+        return prompt
 
 
 class ChoiceMaker:

@@ -4,6 +4,9 @@ Queue order: due learning cards, then due reviews (within the daily review limit
 (within the daily new limit); when nothing else is left, learning cards due in the next 20 minutes come early
 (Anki's learn-ahead). Every answer is committed before the next card is fetched.
 
+Every answer carries an idempotency key, made once per card shown (`Prompt.key`) before anything is written: an
+answer retried after an error (or pressed twice) is logged once, and the retry gets back what was stored.
+
 Assignments shape the new cards: their decks come first (earliest due date first), and the daily new limit is
 the trainee's own, raised to what the deadlines need (assignments.pace).
 """
@@ -11,6 +14,8 @@ the trainee's own, raised to what the deadlines need (assignments.pace).
 from __future__ import annotations
 
 import json
+import secrets
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,6 +30,13 @@ from phrasebook.store import assignments as assigned_q
 from phrasebook.store import cards as q
 
 LEARN_AHEAD = timedelta(minutes=20)
+
+
+def new_key() -> str:
+    """A fresh answer key: 48 bits of wall-clock milliseconds, then 80 random bits, in hex (like a UUIDv7).
+    Time first, so the log's key index grows at its right edge instead of touching a random page per answer;
+    the random part alone makes a collision negligible."""
+    return f"{time.time_ns() // 1_000_000:012x}{secrets.token_hex(10)}"
 
 
 @dataclass(frozen=True)
@@ -46,6 +58,7 @@ class Prompt:
     romanization: str | None
     alternatives: tuple[str, ...]
     card: CardState
+    key: str = field(default_factory=new_key, compare=False)  # the answer's idempotency key (see module doc)
 
 
 @dataclass
@@ -97,6 +110,7 @@ class DrillSession:
         self.session_id = q.start_session(store, person.id, deck, lang, iso(now))
         self.summary = Summary(started_at=now)
         self._answers: list[tuple[int, Prompt, int]] = []  # (review id, prompt, rating) for undo
+        self._counted: set[str] = set()  # keys of the answers this session has counted
 
     # -- the queue -------------------------------------------------------------------------------
     def _new_allowed(self) -> bool:
@@ -151,20 +165,34 @@ class DrillSession:
         return self.scheduler.preview(prompt.card_id, prompt.card, self.clock())
 
     def answer(self, prompt: Prompt, rating: int, duration_ms: int | None = None, mode: str = "self") -> CardState:
-        """Grade a card: schedule it with FSRS and commit review + new state in one transaction."""
+        """Grade a card: schedule it with FSRS and commit review + new state in one transaction. Answering the
+        same prompt again (a retry) returns the state first stored and counts nothing twice."""
         now = self.clock()
         after = self.scheduler.review(prompt.card_id, prompt.card, rating, now)
-        review_id = q.record_answer(
-            self.store, card_id=prompt.card_id, person_id=self.person.id, session_id=self.session_id,
-            rating=rating, reviewed_at=iso(now), duration_ms=duration_ms, mode=mode,
-            before=prompt.card.to_dict(), after=after.to_dict(),
-        )
-        self._count(prompt.card.state, +1)
-        self.summary.ratings[rating] += 1
-        if after.leech and not prompt.card.leech:
-            self.summary.leeches.append(prompt.phrase_id)
-        self._answers.append((review_id, prompt, rating))
+        after, fresh = self._save(prompt, rating, now, duration_ms, mode, after)
+        if fresh:
+            self._count(prompt.card.state, +1)
+            if after.leech and not prompt.card.leech:
+                self.summary.leeches.append(prompt.phrase_id)
         return after
+
+    def _save(self, prompt: Prompt, rating: int, at: datetime, duration_ms: int | None, mode: str,
+              after: CardState | None) -> tuple[CardState, bool]:
+        """Commit one answer under the prompt's key (the one write path of every answer: drill, extra practice,
+        dialogue) → (card state as stored, first time this session counts it). `after` None leaves the card."""
+        saved = q.record_answer(
+            self.store, key=prompt.key, card_id=prompt.card_id, person_id=self.person.id,
+            session_id=self.session_id, rating=rating, reviewed_at=iso(at), duration_ms=duration_ms, mode=mode,
+            before=prompt.card.to_dict(), after=after.to_dict() if after is not None else None,
+        )
+        if not saved.created:  # the key was in the log already: the first write's result stands
+            after = card_state(saved.card)
+        fresh = prompt.key not in self._counted
+        if fresh:
+            self._counted.add(prompt.key)
+            self._answers.append((saved.review_id, prompt, saved.rating))
+            self.summary.ratings[saved.rating] += 1
+        return (after if after is not None else prompt.card), fresh
 
     def _count(self, state_before: int, delta: int) -> None:
         if state_before == NEW:
@@ -181,8 +209,9 @@ class DrillSession:
         """Cancel this session's last answer (logged as an undo row) and return that card to show again."""
         if not self._answers:
             return None
-        review_id, prompt, rating = self._answers.pop()
-        q.record_undo(self.store, review_id, iso(self.clock()))
+        review_id, prompt, rating = self._answers[-1]
+        q.record_undo(self.store, review_id, iso(self.clock()))  # first: if it fails, nothing here changes
+        self._answers.pop()
         self._count(prompt.card.state, -1)
         self.summary.ratings[rating] -= 1
         if prompt.phrase_id in self.summary.leeches and not prompt.card.leech:

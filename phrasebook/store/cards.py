@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 from phrasebook.store.db import Store
 
@@ -91,29 +92,47 @@ def set_card_states(conn: sqlite3.Connection, rows: Iterable[dict]) -> None:
     conn.executemany(SET_CARD, rows)
 
 
-def record_answer(store: Store, *, card_id: int, person_id: int, session_id: int | None, rating: int,
-                  reviewed_at: str, duration_ms: int | None, mode: str, before: dict, after: dict | None) -> int:
-    """Append the review and move the card to its new state, in one transaction; returns the review id.
+class Saved(NamedTuple):
+    """What the log holds for one answer. `created` False: its key was already there (a retried write), nothing
+    was changed, and `rating`/`card` are what the first write stored."""
+
+    review_id: int
+    created: bool
+    rating: int
+    card: sqlite3.Row | None = None  # the card as stored, only when not created
+
+
+def record_answer(store: Store, *, key: str, card_id: int, person_id: int, session_id: int | None, rating: int,
+                  reviewed_at: str, duration_ms: int | None, mode: str, before: dict, after: dict | None) -> Saved:
+    """Append the review and move the card to its new state, in one transaction. `key` is the answer's idempotency
+    key: if the log already has it, the earlier result is returned and nothing is written twice.
     `after` None: the answer is logged and the card left alone (extra practice on a card not due)."""
     with store.write() as conn:
+        found = conn.execute("SELECT id, rating FROM reviews WHERE answer_key = ?", (key,)).fetchone()
+        if found is not None:
+            return Saved(found["id"], False, found["rating"],
+                         conn.execute(f"SELECT {CARD} FROM cards c WHERE c.id = ?", (card_id,)).fetchone())
         review_id = conn.execute(
             """INSERT INTO reviews (card_id, person_id, session_id, rating, reviewed_at, duration_ms, mode,
-                                    state_before, prior)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                                    state_before, prior, answer_key)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (card_id, person_id, session_id, rating, reviewed_at, duration_ms, mode, before["state"],
-             json.dumps(before)),
+             json.dumps(before), key),
         ).lastrowid
         if after is not None:
             _set_card(conn, card_id, after)
-    return review_id
+    return Saved(review_id, True, rating)
 
 
 def record_undo(store: Store, review_id: int, undone_at: str) -> dict:
-    """Cancel a review by appending an 'undo' row and restoring the card's prior state; returns that state."""
+    """Cancel a review by appending an 'undo' row and restoring the card's prior state; returns that state.
+    Undoing a review already undone (a retried undo) changes nothing."""
     with store.write() as conn:
         r = conn.execute("SELECT card_id, person_id, session_id, prior FROM reviews WHERE id = ?",
                          (review_id,)).fetchone()
         prior = json.loads(r["prior"])
+        if conn.execute("SELECT 1 FROM reviews WHERE undoes = ?", (review_id,)).fetchone():
+            return prior
         conn.execute(
             """INSERT INTO reviews (card_id, person_id, session_id, kind, reviewed_at, undoes, mode)
                VALUES (?, ?, ?, 'undo', ?, ?, 'undo')""",
@@ -134,6 +153,18 @@ def card_log(store: Store, card_id: int) -> list[sqlite3.Row]:
 
 def reviewed_card_ids(store: Store) -> list[int]:
     return [r[0] for r in store.rows("SELECT id FROM cards WHERE reps > 0 OR id IN (SELECT card_id FROM reviews)")]
+
+
+def duplicate_keys(store: Store) -> int:
+    """Answer keys logged more than once: the unique index forbids it, so any is damage (e.g. a copy made without
+    the index). Reads only the small partial index."""
+    return store.value("""SELECT count(*) FROM (SELECT answer_key FROM reviews WHERE answer_key IS NOT NULL
+                          GROUP BY answer_key HAVING count(*) > 1)""")
+
+
+def orphan_reviews(store: Store) -> int:
+    """Log rows whose card is gone (foreign keys off when they were written, or a damaged file)."""
+    return store.value("SELECT count(*) FROM reviews r WHERE NOT EXISTS (SELECT 1 FROM cards c WHERE c.id = r.card_id)")
 
 
 def set_card_state(store: Store, card_id: int, state: dict) -> None:

@@ -140,7 +140,7 @@ def m001_initial(conn: sqlite3.Connection) -> None:
 
 # -- m002: people who log in, cohorts, enrolments, assignments, and a per-day study roll-up -----------------
 # Room left for later work: exams get their own tables; an idempotency key on reviews is one more nullable
-# column with a partial unique index. The roll-up's study day is the local day that starts at 04:00
+# column with a partial unique index (m004). The roll-up's study day is the local day that starts at 04:00
 # (clock.DAY_ROLLOVER_HOUR); durations are capped at 60 s per answer so a card left on screen is not "study".
 V2_SCHEMA = """
 ALTER TABLE people ADD COLUMN active INTEGER NOT NULL DEFAULT 1;          -- 0: left the programme (history kept)
@@ -234,7 +234,24 @@ def m002_people_cohorts_assignments(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_people_cohorts_assignments]
+# -- m004: an idempotency key on answers -------------------------------------------------------------------
+# Every answer carries a key made once per answer attempt (phrasebook.session.new_key) before it is written; a
+# write retried after an error or a crash finds its key and cannot log the answer twice. Older rows, undo rows
+# and bulk-generated history keep NULL, which the partial index leaves out (NULLs never collide anyway; the
+# WHERE keeps the index small).
+V4_SCHEMA = """
+ALTER TABLE reviews ADD COLUMN answer_key TEXT;
+CREATE UNIQUE INDEX reviews_answer_key ON reviews (answer_key) WHERE answer_key IS NOT NULL;
+"""
+
+
+def m004_review_keys(conn: sqlite3.Connection) -> None:
+    for statement in _statements(V4_SCHEMA):
+        conn.execute(statement)
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_people_cohorts_assignments,
+                                                          m004_review_keys]
 LATEST = len(MIGRATIONS)
 
 
@@ -247,8 +264,13 @@ def migrate(store: Store) -> int:
     current = schema_version(store)
     if current > LATEST:
         raise PhrasebookError("db.too_new", path=store.path, found=current, supported=LATEST)
+    applied = 0
     for number in range(current, LATEST):
         with store.write() as conn:
+            # Read again under the write lock: a process that started at the same moment may have applied it.
+            if conn.execute("PRAGMA user_version").fetchone()[0] > number:
+                continue
             MIGRATIONS[number](conn)
             conn.execute(f"PRAGMA user_version = {number + 1}")
-    return LATEST - current
+            applied += 1
+    return applied

@@ -16,6 +16,7 @@ from phrasebook import modes
 from phrasebook.answers import Outcome, score
 from phrasebook.audio.speech import Utterance
 from phrasebook.dialogue import DialogueResult, DialogueSession
+from phrasebook.errors import PhrasebookError
 from phrasebook.i18n import current, t
 from phrasebook.people import Person
 from phrasebook.scheduler import GOOD, RATINGS
@@ -180,7 +181,11 @@ class DialogueScreen(Screen):
         if line is None or not line.is_turn or not self.answered:
             return
         elapsed = int((time.monotonic() - self.shown_at) * 1000)
-        self.session.reply(rating, score=self.score, duration_ms=elapsed)
+        try:
+            self.session.reply(rating, score=self.score, duration_ms=elapsed)
+        except PhrasebookError as err:  # not saved: the reply stays on screen, same key on retry
+            self.notify(err.message(), severity="error", timeout=8)
+            return
         self._say(t("dialogue.you"), line.text, MARK[self.session.result.turns[-1].outcome])
         self._move_on()
 
@@ -219,7 +224,10 @@ class DialogueScreen(Screen):
 
     def action_finish(self) -> None:
         self.app.audio.stop()
-        self.session.finish()
+        try:
+            self.session.finish()
+        except PhrasebookError as err:  # only the session's end time was not saved; every reply is
+            self.notify(err.message(), severity="error", timeout=8)
         self.app.switch_screen(DialogueSummaryScreen(self._scenario_name(), self.session.result))
 
 

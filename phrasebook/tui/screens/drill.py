@@ -15,6 +15,7 @@ from textual.widgets import Button, Input, Static
 
 from phrasebook import modes
 from phrasebook.audio.speech import Utterance
+from phrasebook.errors import PhrasebookError
 from phrasebook.i18n import current, t
 from phrasebook.people import Person, update_settings
 from phrasebook.practice import ChoiceMaker
@@ -240,7 +241,11 @@ class DrillScreen(Screen):
         if self.prompt is None or self.phase != ANSWERED:
             return
         elapsed = int((time.monotonic() - self.shown_at) * 1000)
-        self.session.answer(self.prompt, rating, duration_ms=elapsed, mode=self.logged_mode())
+        try:
+            self.session.answer(self.prompt, rating, duration_ms=elapsed, mode=self.logged_mode())
+        except PhrasebookError as err:  # not saved: the card and its answer stay on screen, same key on retry
+            self.notify(err.message(), severity="error", timeout=8)
+            return
         self.advance(self.session.next())
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -267,7 +272,12 @@ class DrillScreen(Screen):
         if not self.session.can_undo:
             self.notify(t("drill.nothing_to_undo"), timeout=2)
             return
-        self.advance(self.session.undo())
+        try:
+            prompt = self.session.undo()
+        except PhrasebookError as err:
+            self.notify(err.message(), severity="error", timeout=8)
+            return
+        self.advance(prompt)
         self.notify(t("drill.undone"), timeout=2)
 
     def advance(self, prompt: Prompt | None) -> None:
@@ -311,7 +321,12 @@ class DrillScreen(Screen):
         from phrasebook.tui.screens.summary import SummaryScreen
 
         self.app.audio.stop()
-        self.app.switch_screen(SummaryScreen(self.session.finish()))
+        try:
+            summary = self.session.finish()
+        except PhrasebookError as err:  # only the session's end time was not saved; every answer is
+            self.notify(err.message(), severity="error", timeout=8)
+            summary = self.session.summary
+        self.app.switch_screen(SummaryScreen(summary))
 
     def action_help(self) -> None:
         from phrasebook.tui.screens.help import HelpScreen
