@@ -23,7 +23,7 @@ import random
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 
 from phrasebook import auth
 from phrasebook.choices import Candidate, build
@@ -88,7 +88,7 @@ MOMENT = re.compile(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s
 
 def parse_moment(value: object, field: str, *, end_of_day: bool = False) -> datetime:
     """A local date and time as typed — 2026-12-01 09:00, 2026/12/1 9:00, 2026年12月1日 9:00, 2026-12-01T09:00 —
-    as aware UTC. A date alone is the start of that day (or, for a closing time, its end)."""
+    as aware UTC. A date alone is the start of that day (or, for a closing time, 23:59 that day)."""
     if isinstance(value, datetime):
         return (value if value.tzinfo else value.astimezone()).astimezone(UTC)
     found = MOMENT.fullmatch(str(value or ""))
@@ -98,7 +98,7 @@ def parse_moment(value: object, field: str, *, end_of_day: bool = False) -> date
     try:
         day = date(int(y), int(m), int(d))
         if hh is None:
-            local = datetime.combine(day + timedelta(days=1) if end_of_day else day, time())
+            local = datetime.combine(day, time(23, 59) if end_of_day else time())
         else:
             local = datetime.combine(day, time(int(hh), int(mm)))
     except ValueError:
@@ -267,7 +267,7 @@ def _definition(store: Store, *, title: object, decks: Sequence[str] | str, scen
             raise PhrasebookError("exam.err.mode", mode=mode, known=" ".join(EXAM_MODES))
     for lang in lang_codes:
         if not any(item_modes(d, lang, mode_names) for d in ("produce", "recognise")):
-            raise PhrasebookError("exam.err.typed_lang", lang=lang)
+            raise PhrasebookError("exam.err.typed_lang", lang=t(f"lang.{lang}"))
     count = _whole(items, "items", 1, MAX_ITEMS)
     limit = _whole(minutes, "minutes", 1, MAX_MINUTES)
     share = parse_pass_mark(pass_mark)

@@ -126,7 +126,7 @@ def test_moments_as_people_type_them():
     assert parse_moment("2026/12/1 9:00", "opens") == a == parse_moment("2026年12月1日 9:00", "opens")
     assert parse_moment("2026-12-01T09:00", "opens") == a
     assert parse_moment("2026-12-01", "closes", end_of_day=True) - parse_moment("2026-12-01", "opens") \
-        == timedelta(days=1)
+        == timedelta(hours=23, minutes=59)
 
 
 # -- the paper ---------------------------------------------------------------------------------------------
