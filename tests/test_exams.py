@@ -50,9 +50,9 @@ def store(real_db):
 def people(store, clock):
     """K1 coordinator; T1 trains 第12期 (C1, C2, C3), T2 trains 第13期 (C9). Trainees study en and ru."""
     now = clock()
-    made = {"K1": create_person(store, name="刘洋", staff_no="K1", role="coordinator", secret="2468"),
-            "T1": create_person(store, name="李老师", staff_no="T1", role="trainer", secret="1357"),
-            "T2": create_person(store, name="周老师", staff_no="T2", role="trainer", secret="1357")}
+    made = {"K1": create_person(store, name="刘洋", staff_no="K1", role="coordinator"),
+            "T1": create_person(store, name="李老师", staff_no="T1", role="trainer"),
+            "T2": create_person(store, name="周老师", staff_no="T2", role="trainer")}
     for staff_no, name in (("C1", "王芳"), ("C2", "张伟"), ("C3", "赵敏"), ("C9", "李娜")):
         made[staff_no] = create_person(store, name=name, staff_no=staff_no, department="综合窗口",
                                        settings=StudySettings(languages=("en", "ru")))

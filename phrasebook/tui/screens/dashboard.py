@@ -25,7 +25,8 @@ from phrasebook.reports import STATUSES, Report, build_report
 from phrasebook.sheets import Sheet
 from phrasebook.tui.widgets.keybar import KeyBar
 
-KEYS = [("h", "dash.key_home"), ("c", "dash.key_cohorts"), ("n", "keys.new_trainee"), ("1-3", "dash.key_tabs"),
+KEYS = [("h", "dash.key_home"), ("c", "dash.key_cohorts"), ("e", "exam_tui.key_exams"), ("n", "keys.new_trainee"),
+        ("1-3", "dash.key_tabs"),
         ("F2", "keys.language"),
         ("?", "keys.help"), ("Esc", "dash.key_logout"), ("Ctrl+Q", "keys.quit")]
 # trainee_sheet columns shown on screen (the export keeps them all): counter, cards and needed/day are left out
@@ -45,6 +46,7 @@ class DashboardScreen(Screen):
     BINDINGS = [
         Binding("h", "home", show=False),
         Binding("c", "cohorts", show=False),
+        Binding("e", "exams", show=False),
         Binding("n", "new_trainee", show=False),
         Binding("1", "tab('tab-trainees')", show=False),
         Binding("2", "tab('tab-leeches')", show=False),
@@ -152,6 +154,15 @@ class DashboardScreen(Screen):
         from phrasebook.tui.screens.trainer import CohortsScreen
 
         self.app.push_screen(CohortsScreen(self.viewer))
+
+    def action_exams(self) -> None:
+        """Exams and their results: the cohort chosen in the filter, else every cohort the viewer deals with."""
+        from phrasebook.tui.screens.exam_staff import ExamsScreen
+
+        cohort = get_cohort(self.app.store, self.cohort_id) if self.cohort_id else None
+        if cohort is not None and not auth.can_manage_cohort(self.viewer, cohort):
+            cohort = None
+        self.app.push_screen(ExamsScreen(self.viewer, cohort))
 
     def action_new_trainee(self) -> None:
         from phrasebook.tui.screens.login import NewTraineeScreen
