@@ -262,3 +262,28 @@ async def test_staff_screens_refuse_trainees_and_other_trainers(programme, clock
                  lambda: ExamResultsScreen(wang, exam)):
         with pytest.raises(PhrasebookError):
             make()
+
+
+async def test_coming_back_to_a_typed_answer_keeps_it(programme, clock):
+    """Returning to an item (or from a confirmation) keeps its typed answer, and typing goes on at its end."""
+    app = programme
+    set_exam(app, clock, modes=["typed"], items=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.push_screen(HomeScreen(find_person(app.store, "C1")))
+        await pilot.pause()
+        await pilot.press("e", "enter", "enter")
+        await pilot.pause()
+        sitting = app.screen
+        first = sitting.question.item_id
+        await pilot.press(*"Hello", "enter")
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert sitting.question.item_id == first and sitting.query_one("#exam-input").value == "Hello"
+        await pilot.press("f5")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press(*" there", "pagedown")
+        await pilot.pause()
+        assert app.store.value("SELECT typed FROM exam_answers WHERE item_id = ?", (first,)) == "Hello there"

@@ -29,6 +29,8 @@ KEYS = [("h", "dash.key_home"), ("c", "dash.key_cohorts"), ("e", "exam_tui.key_e
         ("1-3", "dash.key_tabs"),
         ("F2", "keys.language"),
         ("?", "keys.help"), ("Esc", "dash.key_logout"), ("Ctrl+Q", "keys.quit")]
+# The bar fits 100 columns in Chinese; '?' lists every key.
+BAR = [key for key in KEYS if key[0] not in ("n", "F2", "Ctrl+Q")]
 # trainee_sheet columns shown on screen (the export keeps them all): counter, cards and needed/day are left out
 TRAINEE_COLUMNS = (0, 1, 2, 4, 5, 6, 7, 8, 10, 11, 12, 13, 15, 16)
 
@@ -92,7 +94,7 @@ class DashboardScreen(Screen):
                 with Vertical():
                     yield Label(t("dash.chart_distribution"), classes="chart-title")
                     yield PlotextPlot(id="dist-chart")
-        yield KeyBar(*KEYS, id="keys")
+        yield KeyBar(*BAR, id="keys")
 
     def on_screen_resume(self) -> None:
         """Fill on first display and again on return from the cohort screens or a drill (figures move)."""

@@ -180,7 +180,7 @@ class ExamScreen(Screen):
         with Vertical(id="card"):
             for wid in ("meta", "ask", "prompt", "prompt-aid"):
                 yield Static(id=wid)
-            yield Input(id="exam-input", disabled=True)
+            yield Input(id="exam-input", disabled=True, select_on_focus=False)  # coming back must not wipe it
             yield Static(id="exam-options")
         yield Static(id="exam-hint", classes="hint")
         yield KeyBar(*EXAM_KEYS, id="keys")
@@ -233,6 +233,7 @@ class ExamScreen(Screen):
         if q.mode == TYPED:
             box.value, box.placeholder, box.disabled, box.display = q.typed or "", t("typed.placeholder", lang=lang), \
                 False, True
+            box.cursor_position = len(box.value)  # go on from the end of what was typed before
             options.display = False
             box.focus()
         else:
@@ -358,15 +359,17 @@ class ExamResultScreen(Screen):
 
     BINDINGS = [Binding("enter,escape", "app.pop_screen", show=False)]
 
-    def __init__(self, result: AttemptReview, *, notice: str | None = None) -> None:
+    def __init__(self, result: AttemptReview, *, notice: str | None = None, who: str | None = None) -> None:
         super().__init__()
-        self.result, self.notice = result, notice
+        self.result, self.notice, self.who = result, notice, who
 
     def compose(self) -> ComposeResult:
         r, a = self.result, self.result.attempt
         yield Static(t("app.title"), id="banner")
         with VerticalScroll(id="summary"):
             yield Static(t("exam_tui.result_title", title=r.exam.title, number=a.number), classes="title")
+            if self.who:  # staff reading someone's attempt
+                yield Static(t("exam_tui.attempt_of", who=self.who), classes="hint")
             if self.notice:
                 yield Static(self.notice, classes="error")
             verdict = Text(t("exam_tui.passed" if a.passed else "exam_tui.failed"),
@@ -388,10 +391,10 @@ class ExamResultScreen(Screen):
         out = Text(f"{mark} {item.number}. ", style=style)
         out.append(item.prompt if item.mode != LISTENING or self.result.answers_shown else t("exam_tui.heard"))
         out.append(f"  [{t(f'lang.{item.lang}')} · {t(f'modes.name.{item.mode}')}]", style="dim")
-        out.append("\n    " + t("exam_tui.given") + " ", style="dim")
+        out.append("\n    " + t("exam_tui.given"), style="dim")
         out.append(item.given or t("exam_tui.no_answer"), style="" if item.given else "italic dim")
         if item.right_answer is not None and item.outcome is not Outcome.RIGHT:
-            out.append("\n    " + t("exam_tui.right_answer") + " ", style="dim")
+            out.append("\n    " + t("exam_tui.right_answer"), style="dim")
             if item.typed_score is not None and item.typed_score.diff:
                 out.append_text(render_diff(item.typed_score.diff, spaced=item.lang not in ("ja", "zh")))
             else:

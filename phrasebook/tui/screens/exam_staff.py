@@ -32,7 +32,6 @@ LIST_KEYS = [("Enter", "exam_tui.key_results"), ("n", "exam_tui.key_new"), ("e",
              ("Del", "exam_tui.key_delete"), ("F2", "keys.language"), ("Esc", "trainer.key_back")]
 RESULT_KEYS = [("1-2", "exam_tui.key_tabs"), ("Enter", "exam_tui.key_attempt"), ("F2", "keys.language"),
                ("Esc", "trainer.key_back")]
-SUMMARY_COLUMNS = (0, 1, 2, 3, 4, 5, 6, 7)  # id … pass mark; sat, pass rate and mean are added as one column
 
 
 class ExamsScreen(Screen):
@@ -66,13 +65,11 @@ class ExamsScreen(Screen):
         sheet = summary_sheet(results)
         table = self.query_one("#exam-table", DataTable)
         table.clear(columns=True)
-        table.add_columns(*(sheet.headers[i] for i in SUMMARY_COLUMNS[:4]), t("exam.col.status"),
-                          *(sheet.headers[i] for i in SUMMARY_COLUMNS[4:]), t("exam.col.sat"), t("exam.col.pass_rate"),
-                          t("exam.col.mean"))
+        h = sheet.headers  # id, title, cohort, opens, closes, items, minutes, pass mark, sat, members, passed, …
+        table.add_columns(h[0], h[1], h[2], t("exam.col.status"), h[4], h[7], t("exam.col.sat"), h[11], h[12])
         for row, r in zip(as_text(sheet), results, strict=True):
-            table.add_row(*(row[i] for i in SUMMARY_COLUMNS[:4]), t(f"exam.state.{r.exam.state(now)}"),
-                          *(row[i] for i in SUMMARY_COLUMNS[4:]), f"{r.sat}/{r.enrolled}", row[11], row[12],
-                          key=str(r.exam.id))
+            table.add_row(row[0], row[1], row[2], t(f"exam.state.{r.exam.state(now)}"), row[4], row[7],
+                          f"{r.sat}/{r.enrolled}", row[11], row[12], key=str(r.exam.id))
         table.focus()
         self._detail()
 
@@ -83,9 +80,11 @@ class ExamsScreen(Screen):
         exam = self.selected()
         text = t("exam_tui.none_staff")
         if exam is not None:
-            text = t("exam_cli.content", decks=" ".join(exam.decks) or "—", scenarios=" ".join(exam.scenarios) or "—",
-                     langs=" ".join(t(f"lang.{x}") for x in exam.langs),
-                     modes=" ".join(t(f"modes.name.{m}") for m in exam.modes))
+            text = t("exam_tui.detail", opens=local(exam.opens_at), closes=local(exam.closes_at),
+                     items=exam.item_count, minutes=exam.minutes, attempts=exam.attempts_allowed) + "\n" + t(
+                "exam_cli.content", decks=" ".join(exam.decks) or "—", scenarios=" ".join(exam.scenarios) or "—",
+                langs=" ".join(t(f"lang.{x}") for x in exam.langs),
+                modes=" ".join(t(f"modes.name.{m}") for m in exam.modes))
         self.query_one("#exam-detail", Static).update(text)
 
     def selected(self) -> Exam | None:
@@ -239,7 +238,7 @@ class ExamResultsScreen(Screen):
         yield Static(t("app.title"), id="banner")
         yield Label(t("exam_tui.results_title", title=self.exam.title, cohort=self.exam.cohort_name),
                     classes="title pad")
-        yield Static("", id="exam-summary", classes="pad")
+        yield Static("", id="exam-summary")
         with TabbedContent(id="exam-tabs"):
             with TabPane(t("exam.sheet.trainees"), id="tab-exam-trainees"):
                 yield DataTable(id="exam-trainees", cursor_type="row", zebra_stripes=True)
@@ -259,7 +258,7 @@ class ExamResultsScreen(Screen):
         self.query_one("#exam-summary", Static).update(t(
             "exam_tui.results_summary", sat=r.sat, enrolled=r.enrolled, passed=r.passed, pass_rate=pct(r.pass_rate),
             mean=pct(r.mean), pass_mark=f"{r.exam.pass_mark:.0%}", state=state, closes=local(r.exam.closes_at)))
-        fill(self.query_one("#exam-trainees", DataTable), trainee_sheet(r))
+        fill(self.query_one("#exam-trainees", DataTable), trainee_sheet(r), (0, 1, 2, 3, 4, 5, 7, 8, 9))
         fill(self.query_one("#exam-items", DataTable), item_sheet(r), (0, 3, 4, 5, 6, 7, 8, 9, 10))
         self.query_one("#exam-trainees", DataTable).focus()
 
@@ -278,4 +277,4 @@ class ExamResultsScreen(Screen):
         from phrasebook.tui.screens.exam import ExamResultScreen
 
         self.app.push_screen(ExamResultScreen(review(self.app.store, row.best, viewer=self.viewer,
-                                                     now=self.app.clock())))
+                                                     now=self.app.clock()), who=f"{row.name}（{row.staff_no}）"))

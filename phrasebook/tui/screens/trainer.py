@@ -45,7 +45,7 @@ class CohortsScreen(Screen):
         yield Label(t("trainer.cohorts_title"), classes="title pad")
         yield DataTable(id="cohort-list", cursor_type="row", zebra_stripes=True)
         yield Static("", id="assignments", classes="hint pad")
-        yield KeyBar(*COHORT_KEYS, id="keys")
+        yield KeyBar(*(k for k in COHORT_KEYS if k[0] != "F2"), id="keys")  # fits 100 columns; F2 works anyway
 
     def on_screen_resume(self) -> None:
         self.show()
