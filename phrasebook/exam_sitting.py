@@ -371,12 +371,13 @@ class Standing:
 
 
 def standings(store: Store, person: Person, now: datetime, scheduler: Scheduler | None = None) -> list[Standing]:
-    """The exams of the trainee's cohorts, open ones first, with their own attempts."""
-    from phrasebook.exams import list_exams
+    """The exams of the cohorts the person is enrolled in (staff studying on their own home: none of the cohorts
+    they run), open ones first, with their own attempts."""
+    from phrasebook.exams import exam_from_row
 
     close_expired(store, now, person_id=person.id, scheduler=scheduler)
     out = []
-    for exam in list_exams(store, person):
+    for exam in map(exam_from_row, q.exams_of_member(store, person.id)):
         mine = attempts_of(store, exam, person)
         done = [a for a in mine if a.submitted]
         best = max(done, key=lambda a: (a.percent or 0, -a.number), default=None)

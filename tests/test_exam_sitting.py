@@ -135,6 +135,13 @@ def test_a_forgotten_attempt_is_closed_by_the_clock_when_anyone_looks(store, peo
     assert standing.best.id == attempt.id and standing.left == 0 and not standing.can_start
 
 
+def test_only_members_see_an_exam_on_their_home(store, people, clock):  # noqa: F811
+    exam = define(store, people["c12"], clock)
+    assert [s.exam.id for s in standings(store, people["C1"], clock())] == [exam.id]
+    assert standings(store, people["T1"], clock()) == []  # the trainer runs the cohort but does not sit it
+    assert standings(store, people["C9"], clock()) == []  # another cohort
+
+
 def test_the_open_window(store, people, clock):  # noqa: F811
     exam = define(store, people["c12"], clock, opens=clock() + timedelta(hours=1),
                   closes=clock() + timedelta(hours=1, minutes=10), minutes=30)

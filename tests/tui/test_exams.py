@@ -287,3 +287,10 @@ async def test_coming_back_to_a_typed_answer_keeps_it(programme, clock):
         await pilot.press(*" there", "pagedown")
         await pilot.pause()
         assert app.store.value("SELECT typed FROM exam_answers WHERE item_id = ?", (first,)) == "Hello there"
+        second = sitting.question.item_id
+        await pilot.press(*"Bye", "escape")  # leaving keeps what is in the box
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ExamListScreen)
+        assert app.store.value("SELECT typed FROM exam_answers WHERE item_id = ?", (second,)) == "Bye"

@@ -57,8 +57,8 @@ def clock_text(left: timedelta) -> str:
     return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60:02d}:{rest % 60:02d}"
 
 
-def standing_text(s: Standing, now) -> str:
-    """One line per exam in the trainee's list (and on the home screen)."""
+def standing_text(s: Standing, now, glue: str = " · ") -> str:
+    """One exam for the trainee: what it is, then where they stand (on one line, or `glue` between)."""
     e = s.exam
     head = t("exam_tui.line", title=e.title, cohort=e.cohort_name, items=e.item_count, minutes=e.minutes)
     if s.current is not None:
@@ -72,7 +72,7 @@ def standing_text(s: Standing, now) -> str:
                   verdict=t("exam_tui.passed" if s.best.passed else "exam_tui.failed"))
     else:
         state = t("exam_tui.state_missed", closes=local(e.closes_at))
-    return f"{head} · {state}"
+    return f"{head}{glue}{state}"
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -110,8 +110,8 @@ class ExamListScreen(ModalScreen[None]):
         with Vertical(id="exam-list"):
             yield Static(t("exam_tui.list_title"), classes="title")
             if self.standings:
-                yield OptionList(*[Option(standing_text(s, now), id=str(i)) for i, s in enumerate(self.standings)],
-                                 id="exam-options")
+                yield OptionList(*[Option(standing_text(s, now, "\n  "), id=str(i))
+                                   for i, s in enumerate(self.standings)], id="exam-options")
             else:
                 yield Static(t("exam_tui.none"), classes="hint")
             yield KeyBar(("Enter", "exam_tui.key_choose"), ("Esc", "exam_tui.key_back"))
@@ -276,6 +276,18 @@ class ExamScreen(Screen):
         self.questions = questions(self.app.store, self.attempt)
         return True
 
+    def _keep_typed(self) -> bool:
+        """Save what is in the answer box if it changed (before moving, submitting or leaving); False when the
+        attempt has ended meanwhile."""
+        if self.finished:
+            return False
+        q = self.question
+        if q.mode == TYPED:
+            value = self.query_one("#exam-input", Input).value
+            if (value.strip() or None) != (q.typed or None):
+                return self._save(typed=value)
+        return True
+
     def action_pick(self, n: int) -> None:
         q = self.question
         if q.mode == TYPED or n > len(q.options) or self.finished:
@@ -286,9 +298,8 @@ class ExamScreen(Screen):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if self.finished or self.question.mode != TYPED:
             return
-        if (event.value.strip() or None) != (self.question.typed or None) and not self._save(typed=event.value):
-            return
-        self.action_next()
+        if self._keep_typed():
+            self.action_next()
 
     def action_next(self) -> None:
         if self.finished:
@@ -302,11 +313,8 @@ class ExamScreen(Screen):
     def action_move(self, step: int) -> None:
         if self.finished:
             return
-        q = self.question
-        if q.mode == TYPED:  # keep what is in the box before moving
-            value = self.query_one("#exam-input", Input).value
-            if (value.strip() or None) != (q.typed or None) and not self._save(typed=value):
-                return
+        if not self._keep_typed():
+            return
         self.index = max(0, min(len(self.questions) - 1, self.index + step))
         self.show()
 
@@ -321,10 +329,8 @@ class ExamScreen(Screen):
     def action_submit(self) -> None:
         if self.finished:
             return
-        if self.question.mode == TYPED:
-            value = self.query_one("#exam-input", Input).value
-            if (value.strip() or None) != (self.question.typed or None) and not self._save(typed=value):
-                return
+        if not self._keep_typed():
+            return
         unanswered = sum(1 for q in self.questions if not q.answered)
         lines = [t("exam_tui.submit_counts", answered=len(self.questions) - unanswered, unanswered=unanswered),
                  t("exam_tui.submit_final")]
@@ -334,7 +340,12 @@ class ExamScreen(Screen):
     def action_leave(self) -> None:
         lines = [t("exam_tui.leave_clock", deadline=local(self.attempt.deadline))]
         self.app.push_screen(ConfirmScreen(t("exam_tui.leave_title"), lines, "exam_tui.key_leave"),
-                             lambda yes: self.app.pop_screen() if yes else None)
+                             lambda yes: self._leave() if yes else None)
+
+    def _leave(self) -> None:
+        """Keep what is in the answer box, then go; the clock runs on."""
+        if self._keep_typed():
+            self.app.pop_screen()
 
     def finish(self, *, timed_out: bool) -> None:
         """Submit (the domain dates a late one at its deadline) and show the result in place of this screen."""
