@@ -175,7 +175,7 @@ def doctor_cmd(opts: Options, rebuild: bool) -> None:
 
 
 # -- command groups kept in their own modules (they need Group and Options above) ----------------------------
-from phrasebook import commands_people, commands_reports  # noqa: E402
+from phrasebook import commands_exams, commands_people, commands_reports  # noqa: E402
 from phrasebook.commands_audio import audio  # noqa: E402
 from phrasebook.commands_serve import serve  # noqa: E402
 
@@ -183,3 +183,4 @@ cli.add_command(audio)
 cli.add_command(serve)
 commands_people.register(cli, Group)
 commands_reports.register(cli, Group)
+commands_exams.register(cli, Group)

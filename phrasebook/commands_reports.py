@@ -106,7 +106,10 @@ def register(cli: click.Group, group_cls: type[click.Group]) -> None:
                 write_csv(buffer, sheet.headers, export.as_text(sheet))
                 click.echo(buffer.getvalue(), nl=False)
         elif fmt == "xlsx":
-            write_xlsx(output, export.sheets(report))
+            from phrasebook.exam_results import all_results, summary_sheet
+
+            exams = all_results(store, now=utcnow(), cohort=get_cohort(store, cohort_name) if cohort_name else None)
+            write_xlsx(output, [*export.sheets(report), *([summary_sheet(exams)] if exams else [])])
         else:
             _print_tables(report, export)
             return

@@ -234,6 +234,91 @@ def m002_people_cohorts_assignments(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+# -- m003: exams (考核) -----------------------------------------------------------------------------------------
+# An exam is a fixed paper: its items are drawn once, when it is defined, and each item keeps a copy of what it
+# asks and of the right answer (so editing a deck later never changes a paper already set). exam_answers holds
+# only what the trainee answered until the attempt is submitted; the right answers stay in exam_items and are
+# compared at submission, when outcome and points are written. An attempt keeps its start and deadline, so
+# restarting the app cannot reset its clock.
+V3_SCHEMA = """
+CREATE TABLE exams (
+    id               INTEGER PRIMARY KEY,
+    title            TEXT NOT NULL,
+    cohort_id        INTEGER NOT NULL REFERENCES cohorts(id),
+    decks            TEXT NOT NULL DEFAULT '[]',   -- JSON deck ids the items come from
+    scenarios        TEXT NOT NULL DEFAULT '[]',   -- JSON scenario ids (with decks: both must match)
+    languages        TEXT NOT NULL,                -- JSON language codes
+    modes            TEXT NOT NULL,                -- JSON: typed / choice / listening (all scored automatically)
+    item_count       INTEGER NOT NULL CHECK (item_count > 0),
+    time_limit_min   INTEGER NOT NULL CHECK (time_limit_min > 0),
+    pass_mark        REAL NOT NULL CHECK (pass_mark > 0 AND pass_mark <= 1),
+    opens_at         TEXT NOT NULL,
+    closes_at        TEXT NOT NULL,
+    attempts_allowed INTEGER NOT NULL DEFAULT 1 CHECK (attempts_allowed >= 1),
+    seed             TEXT NOT NULL,                -- the items are drawn from this (reproducible)
+    created_by       INTEGER REFERENCES people(id),
+    created_at       TEXT NOT NULL,
+    CHECK (opens_at < closes_at)
+);
+CREATE INDEX exams_cohort ON exams (cohort_id, opens_at);
+CREATE TABLE exam_items (
+    id           INTEGER PRIMARY KEY,
+    exam_id      INTEGER NOT NULL REFERENCES exams(id) ON DELETE CASCADE,
+    position     INTEGER NOT NULL,
+    phrase_pk    INTEGER NOT NULL REFERENCES phrases(pk),
+    lang         TEXT NOT NULL,
+    direction    TEXT NOT NULL CHECK (direction IN ('produce', 'recognise')),
+    mode         TEXT NOT NULL CHECK (mode IN ('typed', 'choice', 'listening')),
+    prompt       TEXT NOT NULL,                -- the Chinese line (produce) or the foreign phrase (recognise)
+    prompt_aid   TEXT,                         -- pinyin, or the pronunciation aid
+    options      TEXT NOT NULL DEFAULT '[]',   -- JSON option texts (choice, listening)
+    answer       TEXT NOT NULL,                -- the right answer (typed: the deck's text; else the option)
+    alternatives TEXT NOT NULL DEFAULT '[]',   -- JSON other accepted typed answers
+    correct      INTEGER,                      -- index of the right option
+    UNIQUE (exam_id, position)
+);
+CREATE TABLE exam_attempts (
+    id             INTEGER PRIMARY KEY,
+    exam_id        INTEGER NOT NULL REFERENCES exams(id) ON DELETE CASCADE,
+    person_id      INTEGER NOT NULL REFERENCES people(id),
+    number         INTEGER NOT NULL,           -- 1 for the first attempt
+    session_id     INTEGER REFERENCES study_sessions(id),  -- its FSRS reviews are logged under this session
+    started_at     TEXT NOT NULL,
+    deadline       TEXT NOT NULL,              -- started_at + time limit, never after the exam closes
+    submitted_at   TEXT,
+    auto_submitted INTEGER NOT NULL DEFAULT 0, -- closed by the clock, not by the trainee
+    points         REAL,
+    percent        REAL,                       -- points / items, 0–1
+    passed         INTEGER,
+    reviews_logged INTEGER NOT NULL DEFAULT 0, -- its answers have gone to the review log
+    UNIQUE (exam_id, person_id, number)
+);
+CREATE UNIQUE INDEX exam_attempts_open ON exam_attempts (exam_id, person_id) WHERE submitted_at IS NULL;
+CREATE INDEX exam_attempts_person ON exam_attempts (person_id, exam_id);
+CREATE TABLE exam_answers (
+    attempt_id  INTEGER NOT NULL REFERENCES exam_attempts(id) ON DELETE CASCADE,
+    item_id     INTEGER NOT NULL REFERENCES exam_items(id) ON DELETE CASCADE,
+    position    INTEGER NOT NULL,              -- order in this attempt (shuffled per attempt)
+    shown       TEXT NOT NULL DEFAULT '[]',    -- JSON: the item's options in the order this attempt shows them
+    typed       TEXT,                          -- a typed answer
+    picked      INTEGER,                       -- the option picked (index into the item's options)
+    mode        TEXT,                          -- how it was asked (listening without sound was choice)
+    answered_at TEXT,
+    outcome     TEXT CHECK (outcome IN ('right', 'almost', 'wrong')),  -- written at submission
+    points      REAL,
+    rating      INTEGER,                       -- the FSRS grade the answer implies
+    PRIMARY KEY (attempt_id, item_id),
+    UNIQUE (attempt_id, position)
+) WITHOUT ROWID;
+CREATE INDEX exam_answers_item ON exam_answers (item_id);
+"""
+
+
+def m003_exams(conn: sqlite3.Connection) -> None:
+    for statement in _statements(V3_SCHEMA):
+        conn.execute(statement)
+
+
 # -- m004: an idempotency key on answers -------------------------------------------------------------------
 # Every answer carries a key made once per answer attempt (phrasebook.session.new_key) before it is written; a
 # write retried after an error or a crash finds its key and cannot log the answer twice. Older rows, undo rows
@@ -251,7 +336,7 @@ def m004_review_keys(conn: sqlite3.Connection) -> None:
 
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_people_cohorts_assignments,
-                                                          m004_review_keys]
+                                                          m003_exams, m004_review_keys]
 LATEST = len(MIGRATIONS)
 
 

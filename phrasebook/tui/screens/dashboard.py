@@ -25,9 +25,12 @@ from phrasebook.reports import STATUSES, Report, build_report
 from phrasebook.sheets import Sheet
 from phrasebook.tui.widgets.keybar import KeyBar
 
-KEYS = [("h", "dash.key_home"), ("c", "dash.key_cohorts"), ("n", "keys.new_trainee"), ("1-3", "dash.key_tabs"),
+KEYS = [("h", "dash.key_home"), ("c", "dash.key_cohorts"), ("e", "exam_tui.key_exams"), ("n", "keys.new_trainee"),
+        ("1-3", "dash.key_tabs"),
         ("F2", "keys.language"),
         ("?", "keys.help"), ("Esc", "dash.key_logout"), ("Ctrl+Q", "keys.quit")]
+# The bar fits 100 columns in Chinese; '?' lists every key.
+BAR = [key for key in KEYS if key[0] not in ("n", "F2", "Ctrl+Q")]
 # trainee_sheet columns shown on screen (the export keeps them all): counter, cards and needed/day are left out
 TRAINEE_COLUMNS = (0, 1, 2, 4, 5, 6, 7, 8, 10, 11, 12, 13, 15, 16)
 
@@ -45,6 +48,7 @@ class DashboardScreen(Screen):
     BINDINGS = [
         Binding("h", "home", show=False),
         Binding("c", "cohorts", show=False),
+        Binding("e", "exams", show=False),
         Binding("n", "new_trainee", show=False),
         Binding("1", "tab('tab-trainees')", show=False),
         Binding("2", "tab('tab-leeches')", show=False),
@@ -95,7 +99,7 @@ class DashboardScreen(Screen):
                 with Vertical():
                     yield Label(t("dash.chart_distribution"), classes="chart-title")
                     yield PlotextPlot(id="dist-chart")
-        yield KeyBar(*KEYS, id="keys")
+        yield KeyBar(*BAR, id="keys")
 
     def on_screen_resume(self) -> None:
         """Fill on first display and again on return from the cohort screens or a drill (figures move, and a
@@ -167,6 +171,15 @@ class DashboardScreen(Screen):
         from phrasebook.tui.screens.trainer import CohortsScreen
 
         self.app.push_screen(CohortsScreen(self.viewer))
+
+    def action_exams(self) -> None:
+        """Exams and their results: the cohort chosen in the filter, else every cohort the viewer deals with."""
+        from phrasebook.tui.screens.exam_staff import ExamsScreen
+
+        cohort = get_cohort(self.app.store, self.cohort_id) if self.cohort_id else None
+        if cohort is not None and not auth.can_manage_cohort(self.viewer, cohort):
+            cohort = None
+        self.app.push_screen(ExamsScreen(self.viewer, cohort))
 
     def action_new_trainee(self) -> None:
         from phrasebook.tui.screens.login import NewTraineeScreen

@@ -18,10 +18,10 @@ from phrasebook.store import cards as cards_q
 from phrasebook.tui.widgets.keybar import KeyBar
 
 KEYS = [("Enter", "keys.drill_row"), ("a", "keys.drill_all"), ("x", "extra.keys.open"), ("d", "dialogue.keys.open"),
-        ("l", "keys.languages"), ("F2", "keys.language"), ("?", "keys.help"), ("Esc", "keys.switch_user"),
-        ("Ctrl+Q", "keys.quit")]
-# The bar must fit 110 columns in Chinese; '?' lists every key.
-BAR = [pair for key in KEYS if key[0] not in ("d", "F2")
+        ("e", "exam_tui.key_home"), ("l", "keys.languages"), ("F2", "keys.language"), ("?", "keys.help"),
+        ("Esc", "keys.switch_user"), ("Ctrl+Q", "keys.quit")]
+# The bar must fit 100 columns in Chinese; '?' lists every key.
+BAR = [pair for key in KEYS if key[0] not in ("d", "F2", "l", "Ctrl+Q")
        for pair in ([("x/d", "extra.keys.bar")] if key[0] == "x" else [key])]
 
 
@@ -31,6 +31,7 @@ class HomeScreen(Screen):
         Binding("l", "languages", show=False),
         Binding("x", "extra", show=False),
         Binding("d", "dialogue", show=False),
+        Binding("e", "exams", show=False),
         Binding("question_mark", "help", show=False),
         Binding("escape", "app.pop_screen", show=False),
     ]
@@ -53,6 +54,7 @@ class HomeScreen(Screen):
         yield Static(t("home.today", due=due, new=new_left, new_done=new_today, reviews_done=reviews_today),
                      id="today")
         titles = {r["deck_id"]: (r["title_zh"], r["title_en"]) for r in rows}
+        yield from self._exams(now)
         yield from self._plans(plan, titles, now)
         table = DataTable(id="decks", cursor_type="row", zebra_stripes=True)
         table.add_columns(t("home.col.deck"), t("home.col.lang"), t("home.col.due"), t("home.col.new"),
@@ -96,6 +98,17 @@ class HomeScreen(Screen):
                           f"{mastered:.0%} / {p.target:.0%}", f"{p.introduced}/{p.total}",
                           t(state, n=p.needed_today(today)))
         yield table
+
+    def _exams(self, now) -> ComposeResult:
+        """Exams (考核) open now or in progress, one line each, with the key that opens them."""
+        from phrasebook.exam_sitting import standings
+        from phrasebook.tui.screens.exam import standing_text
+
+        found = [s for s in standings(self.app.store, self.person, now, self.app.scheduler)
+                 if s.current is not None or (s.state == "open" and s.left)]
+        if found:
+            lines = [t("exam_tui.home_title", n=len(found))] + [f"  {standing_text(s, now)}" for s in found[:3]]
+            yield Static("\n".join(lines), id="home-exams")
 
     async def on_screen_resume(self) -> None:
         """Counts change after every drill: refresh them (and create cards for newly added phrases). The first
@@ -154,6 +167,11 @@ class HomeScreen(Screen):
         lang = self._selected_lang()
         self.app.push_screen(PracticeMenu(self.person, lang, "dialogue"), lambda choice: self.app.push_screen(
             DialogueScreen(self.person, scenario=choice.removeprefix("scenario:"), lang=lang)) if choice else None)
+
+    def action_exams(self) -> None:
+        from phrasebook.tui.screens.exam import ExamListScreen
+
+        self.app.push_screen(ExamListScreen(self.person))
 
     def action_languages(self) -> None:
         from phrasebook.tui.screens.languages import LanguagesScreen

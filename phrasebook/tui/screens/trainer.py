@@ -24,14 +24,16 @@ from phrasebook.store import content as content_q
 from phrasebook.tui.widgets.keybar import KeyBar
 
 COHORT_KEYS = [("Enter", "trainer.key_members"), ("n", "cohort_tui.key_new"), ("i", "trainer.key_import"),
-               ("a", "trainer.key_assign"), ("F2", "keys.language"), ("Esc", "trainer.key_back")]
+               ("a", "trainer.key_assign"), ("e", "exam_tui.key_exams"), ("F2", "keys.language"),
+               ("Esc", "trainer.key_back")]
 MEMBER_KEYS = [("e", "trainer.key_enrol"), ("w", "trainer.key_withdraw"), ("a", "members.key_assign"),
                ("r", "members.key_reset"), ("F2", "keys.language"), ("Esc", "trainer.key_back")]
 
 
 class CohortsScreen(Screen):
     BINDINGS = [Binding("n", "new_cohort", show=False), Binding("i", "import_roster", show=False),
-                Binding("a", "assign", show=False), Binding("escape", "app.pop_screen", show=False)]
+                Binding("a", "assign", show=False), Binding("e", "exams", show=False),
+                Binding("escape", "app.pop_screen", show=False)]
 
     def __init__(self, viewer: Person) -> None:
         auth.require(auth.can_create_cohort(viewer))  # trainers and coordinators only
@@ -43,7 +45,7 @@ class CohortsScreen(Screen):
         yield Label(t("trainer.cohorts_title"), classes="title pad")
         yield DataTable(id="cohort-list", cursor_type="row", zebra_stripes=True)
         yield Static("", id="assignments", classes="hint pad")
-        yield KeyBar(*COHORT_KEYS, id="keys")
+        yield KeyBar(*(k for k in COHORT_KEYS if k[0] != "F2"), id="keys")  # fits 100 columns; F2 works anyway
 
     def on_screen_resume(self) -> None:
         self.show()
@@ -99,6 +101,13 @@ class CohortsScreen(Screen):
     def action_assign(self) -> None:
         if cohort := self.managed():
             self.app.push_screen(AssignScreen(self.viewer, cohort), lambda _done: self.show())
+
+    def action_exams(self) -> None:
+        """The highlighted cohort's exams (考核): define them, read their results."""
+        from phrasebook.tui.screens.exam_staff import ExamsScreen
+
+        if cohort := self.managed():
+            self.app.push_screen(ExamsScreen(self.viewer, cohort))
 
 
 class MembersScreen(Screen):

@@ -1,0 +1,93 @@
+"""`phrasebook exam …` through click (CliRunner) on a real database with the mini deck."""
+
+from __future__ import annotations
+
+import json
+
+from openpyxl import load_workbook
+
+from phrasebook.clock import utcnow
+from phrasebook.exam_sitting import answer, questions, start, submit
+from phrasebook.exams import get_exam
+from phrasebook.people import find_person
+from phrasebook.store import open_store
+
+CREATE = ("exam", "create", "迎检考核", "--cohort", "第12期", "--deck", "mini", "--lang", "en", "--mode", "typed",
+          "--mode", "choice", "--items", "4", "--minutes", "15", "--pass", "50%", "--opens", "2020-01-01 08:00",
+          "--closes", "2099-12-31")
+
+
+def setup(run) -> None:
+    for args in (("trainee", "add", "T1", "李老师", "--role", "trainer", "--no-pin"),
+                 ("trainee", "add", "C1", "王芳"), ("trainee", "add", "C2", "张伟"),
+                 ("cohort", "create", "第12期", "--start", "2026-11-01", "--end", "2027-01-31", "--trainer", "T1"),
+                 ("cohort", "enrol", "第12期", "C1", "C2")):
+        assert run(*args).exit_code == 0
+
+
+def sit_all_right(db_path) -> None:
+    store = open_store(db_path)
+    try:
+        exam, person, now = get_exam(store, "迎检考核"), find_person(store, "C1"), utcnow()
+        attempt = start(store, exam, person, now=now)
+        key = {r["id"]: r for r in store.rows("SELECT * FROM exam_items")}
+        for q in questions(store, attempt):
+            item = key[q.item_id]
+            if q.mode == "typed":
+                answer(store, attempt, q, typed=item["answer"], now=now)
+            else:
+                answer(store, attempt, q, picked=q.options.index(json.loads(item["options"])[item["correct"]]),
+                       now=now)
+        submit(store, attempt, now=now)
+    finally:
+        store.close()
+
+
+def test_create_list_show_results_delete(run, db_path, tmp_path):
+    setup(run)
+    made = run(*CREATE)
+    assert made.exit_code == 0 and "已新建考核 #1“迎检考核”（第12期）：4 题，限时 15 分钟" in made.output
+    listed = run("exam", "list")
+    assert "迎检考核" in listed.output and "开放中" in listed.output and "0/2" in listed.output
+    shown = run("exam", "show", "1", "--answers")
+    assert "mini-0" in shown.output and "参考答案" in shown.output
+    assert "参考答案" not in run("exam", "show", "迎检考核").output
+    sit_all_right(db_path)
+    table = run("exam", "results", "迎检考核")
+    assert "已考 1/2 人，及格 1 人，及格率 100.0%，平均分 100.0%" in table.output
+    csv_out = run("exam", "results", "1", "--format", "csv")
+    lines = csv_out.output.splitlines()
+    assert lines[0].startswith("工号,姓名") and any(line.startswith("C1,王芳,,已交卷,1,100.0%") for line in lines)
+    assert any(line.startswith("C2,张伟,,未参加") for line in lines)
+    items = run("exam", "results", "1", "--format", "csv", "--table", "items").output.splitlines()
+    assert items[0].startswith("题号,题库,句子编号") and len(items) == 5 and all(",100.0%," in x for x in items[1:])
+    data = json.loads(run("exam", "results", "1", "--format", "json").output)
+    assert (data["sat"], data["enrolled"], data["pass_rate"]) == (1, 2, 1.0)
+    xlsx = tmp_path / "exam.xlsx"
+    written = run("exam", "results", "1", "--format", "xlsx", "-o", str(xlsx))
+    assert written.exit_code == 0 and load_workbook(xlsx).sheetnames == ["考核汇总", "考核成绩", "逐题难度"]
+    report = tmp_path / "report.xlsx"
+    assert run("report", "--format", "xlsx", "-o", str(report)).exit_code == 0
+    book = load_workbook(report)
+    assert "考核汇总" in book.sheetnames and book["考核汇总"]["B2"].value == "迎检考核"
+    refused = run("exam", "delete", "1")
+    assert refused.exit_code == 1 and "--force" in refused.output
+    assert run("exam", "delete", "1", "--force").exit_code == 0
+    assert "共 0 个考核" in run("exam", "list").output
+
+
+def test_bad_input_is_one_clear_line(run):
+    setup(run)
+    for args, words in (((*CREATE[:-10], "--items", "abc", *CREATE[-8:]), "题数须为 1–100 的整数"),
+                        ((*CREATE[:-4], "--opens", "下周一", "--closes", "2099-12-31"), "开放时间“下周一”看不懂"),
+                        ((*CREATE[:3], "--cohort", "第99期", *CREATE[5:]), "第99期"),
+                        (("exam", "results", "没有这个"), "没有找到考核“没有这个”"),
+                        (("exam", "results", "1", "--format", "xlsx"), "")):
+        result = run(*args)
+        assert result.exit_code != 0 and words in result.output and "Traceback" not in result.output, args
+
+
+def test_english_messages(run):  # (help texts follow the language the process starts in: not testable in-process)
+    setup(run)
+    result = run("--ui-lang", "en", *CREATE[:-8], "--minutes", "0", *CREATE[-6:])
+    assert "Time limit (minutes) must be a whole number from 1 to 240" in result.output

@@ -1,0 +1,296 @@
+"""Exams (考核) through the real app on a real SQLite file, with the fake clock: a trainer sets one in the form, a
+trainee sits it (timer on screen, nothing marked until submission, the clock runs out and submits), a coordinator
+reads the results."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from textual.widgets import SelectionList
+
+from phrasebook.clock import study_day
+from phrasebook.cohorts import create_cohort, enrol
+from phrasebook.exams import create_exam, get_exam, list_exams
+from phrasebook.people import StudySettings, create_person, find_person
+from phrasebook.tui.app import make_app
+from phrasebook.tui.screens.dashboard import DashboardScreen
+from phrasebook.tui.screens.exam import ConfirmScreen, ExamListScreen, ExamResultScreen, ExamScreen
+from phrasebook.tui.screens.exam_staff import ExamFormScreen, ExamResultsScreen, ExamsScreen
+from phrasebook.tui.screens.home import HomeScreen
+from phrasebook.tui.screens.trainer import CohortsScreen
+
+SIZE = (100, 36)  # the narrowest the screens must fit
+
+
+def text(app, selector: str) -> str:
+    return str(app.screen.query_one(selector).render())
+
+
+def screen_text(app) -> str:
+    """Everything the current screen shows in its Static widgets and option lists, joined."""
+    from textual.widgets import OptionList, Static
+
+    parts = [str(w.render()) for w in app.screen.query(Static) if w.display]
+    for options in app.screen.query(OptionList):
+        parts += [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+    return "\n".join(parts)
+
+
+@pytest.fixture
+def programme(db_path, mini_decks, clock):
+    app = make_app(db_path, clock=clock, decks_dir=mini_decks)
+    store, now = app.store, clock()
+    create_person(store, name="刘洋", staff_no="K1", role="coordinator")
+    li = create_person(store, name="李老师", staff_no="T1", role="trainer")
+    wang = create_person(store, name="王芳", staff_no="C1", settings=StudySettings(languages=("en",)))
+    zhang = create_person(store, name="张伟", staff_no="C2", settings=StudySettings(languages=("en",)))
+    today = study_day(now)
+    c12 = create_cohort(store, name="第12期", starts_on=today, ends_on=today + timedelta(days=30), trainer=li, now=now)
+    enrol(store, c12, [wang, zhang], now=now)
+    return app
+
+
+def set_exam(app, clock, **changes):
+    fields = {"title": "窗口英语考核", "decks": ["mini"], "langs": ["en"], "modes": ["typed", "choice"], "items": 4,
+              "minutes": 20, "pass_mark": "50%", "opens": clock() - timedelta(minutes=5),
+              "closes": clock() + timedelta(days=1)}
+    from phrasebook.cohorts import get_cohort
+
+    return create_exam(app.store, cohort=get_cohort(app.store, "第12期"), now=clock(), **(fields | changes))
+
+
+async def test_a_trainer_sets_an_exam_in_the_form(programme, clock):
+    app = programme
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.push_screen(DashboardScreen(find_person(app.store, "T1")))
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, CohortsScreen)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExamsScreen) and app.screen.query_one("#exam-table").row_count == 0
+        await pilot.press("n")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, ExamFormScreen) and "第12期" in screen_text(app)
+        form.query_one("#title").value = "窗口英语考核"
+        form.query_one("#decks", SelectionList).select("mini")
+        form.query_one("#items").value = "4"
+        form.query_one("#minutes").value = "九十"
+        await pilot.press("f5")
+        await pilot.pause()
+        assert "限时（分钟）须为 1–240 的整数" in text(app, "#error") and not list_exams(app.store)
+        form.query_one("#minutes").value = "15"
+        await pilot.press("f5")
+        await pilot.pause()
+        assert isinstance(app.screen, ExamsScreen)
+        (exam,) = list_exams(app.store)
+        assert (exam.title, exam.item_count, exam.minutes, exam.langs, exam.cohort_name) == \
+            ("窗口英语考核", 4, 15, ("en",), "第12期")
+        table = app.screen.query_one("#exam-table")
+        assert table.row_count == 1 and "窗口英语考核" in [str(c) for c in table.get_row_at(0)]
+        await pilot.press("e")  # nobody has started it: it can still be edited
+        await pilot.pause()
+        assert isinstance(app.screen, ExamFormScreen) and app.screen.query_one("#title").value == "窗口英语考核"
+        app.screen.query_one("#pass_mark").value = "80%"
+        await pilot.press("f5")
+        await pilot.pause()
+        assert get_exam(app.store, exam.id).pass_mark == 0.8
+
+
+async def test_a_trainee_sits_an_exam_and_the_clock_submits_it(programme, clock):
+    app = programme
+    exam = set_exam(app, clock)
+    key = {r["id"]: r for r in app.store.rows("SELECT * FROM exam_items")}
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.push_screen(HomeScreen(find_person(app.store, "C1")))
+        await pilot.pause()
+        assert "窗口英语考核" in text(app, "#home-exams") and "按 e 进入" in text(app, "#home-exams")
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExamListScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen) and "限时 20 分钟" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        sitting = app.screen
+        assert isinstance(sitting, ExamScreen)
+        assert "剩余时间 20:00" in text(app, "#exam-timer") and "第 1/4 题" in text(app, "#exam-head")
+        answers = {key[q.item_id]["answer"] for q in sitting.questions}
+        for _ in range(2):  # answer two items rightly; the screen never says right or wrong
+            q = sitting.question
+            item = key[q.item_id]
+            if q.mode == "typed":
+                await pilot.press(*item["answer"])
+                await pilot.press("enter")
+            else:
+                right = q.options.index(json.loads(item["options"])[item["correct"]])
+                await pilot.press(str(right + 1))
+                assert "▶" in text(app, "#exam-options")
+                await pilot.press("enter")
+            await pilot.pause()
+            shown = screen_text(app)
+            assert "✓" not in shown and "✗" not in shown and "正确" not in shown
+            if sitting.question.mode == "typed":
+                assert not any(a in shown for a in answers)  # no typed item's answer is on screen
+        assert "已答 2 题" in text(app, "#exam-head")
+        clock.advance(minutes=5)
+        sitting.tick()
+        assert "剩余时间 15:00" in text(app, "#exam-timer")
+        clock.advance(minutes=14, seconds=30)
+        sitting.tick()
+        assert "00:30" in text(app, "#exam-timer") and "最后一分钟" in text(app, "#exam-timer")
+        await pilot.press("f5")  # the confirmation is open when the time runs out
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        clock.advance(seconds=31)
+        sitting.tick()
+        await pilot.pause()
+        assert isinstance(app.screen, ExamResultScreen)
+        shown = screen_text(app)
+        assert "时间到，已按已作答的内容自动交卷" in shown and "得分 50%（2/4 题" in shown and "及格" in shown
+        assert "参考答案在考核截止" in shown  # right answers only once the exam closes
+        attempt = app.store.row("SELECT * FROM exam_attempts")
+        assert attempt["auto_submitted"] == 1 and attempt["points"] == 2.0 and attempt["passed"] == 1
+        modes = {r["mode"] for r in app.store.rows("SELECT mode FROM reviews WHERE session_id = ?",
+                                                   (attempt["session_id"],))}
+        assert modes <= {"extra:exam:typed", "extra:exam:choice"} and modes  # new cards: logged, left alone
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ExamListScreen) and "已交卷：50%，及格" in screen_text(app)
+        assert get_exam(app.store, exam.id).state(clock()) == "open"
+
+
+async def test_submitting_by_hand_and_leaving_and_coming_back(programme, clock):
+    app = programme
+    set_exam(app, clock, modes=["choice"])
+    key = {r["id"]: r for r in app.store.rows("SELECT * FROM exam_items")}
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.push_screen(HomeScreen(find_person(app.store, "C2")))
+        await pilot.pause()
+        await pilot.press("e", "enter", "enter")
+        await pilot.pause()
+        sitting = app.screen
+        await pilot.press("1", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen) and "计时不会暂停" in screen_text(app)
+        await pilot.press("enter")  # leave: the clock runs on
+        await pilot.pause()
+        assert isinstance(app.screen, ExamListScreen) and "作答中，剩余 20:00" in screen_text(app)
+        clock.advance(minutes=3)
+        await pilot.press("enter")  # back in, where it was left
+        await pilot.pause()
+        sitting = app.screen
+        assert isinstance(sitting, ExamScreen) and "剩余时间 17:00" in text(app, "#exam-timer")
+        assert sitting.questions[0].picked == 0
+        await pilot.press("pageup")
+        for _ in range(4):
+            q = sitting.question
+            item = key[q.item_id]
+            await pilot.press(str(q.options.index(json.loads(item["options"])[item["correct"]]) + 1), "enter")
+            await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen) and "已答 4 题，未答 0 题" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ExamResultScreen) and "得分 100%" in screen_text(app)
+        assert app.store.value("SELECT auto_submitted FROM exam_attempts") == 0
+
+
+async def test_a_coordinator_reads_the_results(programme, clock):
+    from phrasebook.exam_sitting import answer, questions, start, submit
+
+    app = programme
+    exam = set_exam(app, clock, modes=["choice"])
+    key = {r["id"]: r for r in app.store.rows("SELECT * FROM exam_items")}
+    attempt = start(app.store, exam, find_person(app.store, "C1"), now=clock())
+    for q in questions(app.store, attempt)[:3]:
+        item = key[q.item_id]
+        answer(app.store, attempt, q, picked=q.options.index(json.loads(item["options"])[item["correct"]]), now=clock())
+    submit(app.store, attempt, now=clock())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.push_screen(DashboardScreen(find_person(app.store, "K1")))
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExamsScreen)
+        row = [str(c) for c in app.screen.query_one("#exam-table").get_row_at(0)]
+        assert "窗口英语考核" in row and "1/2" in row and "100.0%" in row and "75.0%" in row
+        await pilot.press("enter")
+        await pilot.pause()
+        results = app.screen
+        assert isinstance(results, ExamResultsScreen)
+        summary = text(app, "#exam-summary")
+        assert "已考 1/2 人" in summary and "及格率 100.0%" in summary and "平均分 75.0%" in summary
+        trainees = {str(r[0]): [str(c) for c in r] for r in
+                    (results.query_one("#exam-trainees").get_row_at(i) for i in range(2))}
+        assert trainees["C1"][3:6] == ["已交卷", "1", "75.0%"] and trainees["C2"][3] == "未参加"
+        await pilot.press("2")
+        await pilot.pause()
+        items = results.query_one("#exam-items")
+        facility = sorted(str(items.get_row_at(i)[4]) for i in range(items.row_count))
+        assert facility == ["0.0%", "100.0%", "100.0%", "100.0%"]
+        await pilot.press("1")
+        results.query_one("#exam-trainees").move_cursor(row=_row_of(results, "C1"))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ExamResultScreen) and "参考答案：" in screen_text(app)  # staff see answers
+
+
+def _row_of(screen, staff_no: str) -> int:
+    table = screen.query_one("#exam-trainees")
+    return next(i for i in range(table.row_count) if str(table.get_row_at(i)[0]) == staff_no)
+
+
+async def test_staff_screens_refuse_trainees_and_other_trainers(programme, clock):
+    from phrasebook.cohorts import get_cohort
+    from phrasebook.errors import PhrasebookError
+
+    app = programme
+    exam = set_exam(app, clock)
+    zhou = create_person(app.store, name="周老师", staff_no="T2", role="trainer")
+    wang, c12 = find_person(app.store, "C1"), get_cohort(app.store, "第12期")
+    for make in (lambda: ExamsScreen(wang), lambda: ExamsScreen(zhou, c12), lambda: ExamFormScreen(zhou, cohort=c12),
+                 lambda: ExamFormScreen(wang, cohort=c12), lambda: ExamResultsScreen(zhou, exam),
+                 lambda: ExamResultsScreen(wang, exam)):
+        with pytest.raises(PhrasebookError):
+            make()
+
+
+async def test_coming_back_to_a_typed_answer_keeps_it(programme, clock):
+    """Returning to an item (or from a confirmation) keeps its typed answer, and typing goes on at its end."""
+    app = programme
+    set_exam(app, clock, modes=["typed"], items=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.push_screen(HomeScreen(find_person(app.store, "C1")))
+        await pilot.pause()
+        await pilot.press("e", "enter", "enter")
+        await pilot.pause()
+        sitting = app.screen
+        first = sitting.question.item_id
+        await pilot.press(*"Hello", "enter")
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert sitting.question.item_id == first and sitting.query_one("#exam-input").value == "Hello"
+        await pilot.press("f5")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press(*" there", "pagedown")
+        await pilot.pause()
+        assert app.store.value("SELECT typed FROM exam_answers WHERE item_id = ?", (first,)) == "Hello there"
+        second = sitting.question.item_id
+        await pilot.press(*"Bye", "escape")  # leaving keeps what is in the box
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ExamListScreen)
+        assert app.store.value("SELECT typed FROM exam_answers WHERE item_id = ?", (second,)) == "Bye"
