@@ -2,8 +2,8 @@
 
 Pure functions (no store, no UI), so the drill, the dialogue and a later exam share one scoring rule.
 Normalising forgives what a clerk at a keyboard should not be marked down for — case, full-width letters,
-punctuation, spacing, curly quotes, Russian stress marks and ё/е, English contractions — while the fuzzy
-score (rapidfuzz) separates a slip (*almost*: the word-level diff shows it) from a different sentence.
+punctuation, spacing, curly quotes, Russian stress marks and ё/е, English contractions and number words — while
+the fuzzy score (rapidfuzz) separates a slip (*almost*: the word-level diff shows it) from a different sentence.
 """
 
 from __future__ import annotations
@@ -41,6 +41,12 @@ SUFFIXES = [(re.compile(r"\b(\w+)n't\b"), r"\1 not"), (re.compile(r"\b(\w+)'re\b
             (re.compile(rf"\b({'|'.join(IS_S)})'s\b"), r"\1 is")]
 WHOLE_RE = re.compile(r"\b(" + "|".join(re.escape(w) for w in WHOLE) + r")(?!\w)")
 CAN_NOT = re.compile(r"\bcan not\b")
+# Numbers may be typed as words or digits ("six months" = "6 months"): both sides are compared with digits.
+UNITS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+         "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty")
+TENS = ("thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+NUMBER_WORDS = {w: str(i) for i, w in enumerate(UNITS)} | {w: str(30 + 10 * i) for i, w in enumerate(TENS)}
+NUMBER_RE = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b")
 
 
 class Outcome(StrEnum):
@@ -96,6 +102,7 @@ def _expand_english(text: str) -> str:
     text = WHOLE_RE.sub(lambda m: WHOLE[m.group(1)], text)
     for pattern, repl in SUFFIXES:
         text = pattern.sub(repl, text)
+    text = NUMBER_RE.sub(lambda m: NUMBER_WORDS[m.group(1)], text)
     return CAN_NOT.sub("cannot", text)
 
 
@@ -152,10 +159,13 @@ def word_diff(typed: str, expected: str, lang: str) -> tuple[DiffPart, ...]:
 
 def _slips_only(typed: str, expected: str, lang: str) -> bool:
     """Is every word typed in place of an expected one a misspelling (within one edit — a swap of two letters
-    is one — per four letters, at least one) rather than another word?"""
+    is one — per four letters, at least one) rather than another word? A different number is never a slip:
+    6 months for 5 months, window 8 for window 9 is wrong information at the counter."""
     for op, a, b in _compare(typed, expected, lang):
         if op == "replace":
             keys = "".join(k for k, _d in a), "".join(k for k, _d in b)
+            if any(ch.isdigit() for ch in keys[0] + keys[1]):
+                return False
             shown = _squash("".join(d for _k, d in a)), _squash("".join(d for _k, d in b))  # taht's ~ that's
             if not any(OSA.distance(x, y) <= max(1, max(len(x), len(y)) // 4) for x, y in (keys, shown)):
                 return False

@@ -53,9 +53,14 @@ def korean(text: str) -> str:
     from korean_romanizer.romanizer import Romanizer
 
     out = Romanizer(text).romanize()
+    # An initial ㄹ after a final consonant (its "r" follows a consonant only then): after ㄹ or ㄴ both are said
+    # l-l (알려 allyeo, 신라 silla, and 설날 seollal for ㄹ+ㄴ); after any other it is said n (심리 simni,
+    # 경력 gyeongnyeok, 학력 hangnyeok, 협력 hyeomnyeok: the stop before it then nasalises below).
+    out = re.sub(r"[ln]r|ln", "ll", out)
+    out = re.sub(r"(?<=[mgkp])r", "n", out)
     for stop, nasal in NASALISE:
         out = re.sub(rf"{stop}(?=[nm])", nasal, out)
-    return re.sub(r"ln", "ll", out)  # 설날 seollal
+    return out
 
 
 def romanize(lang: str, text: str) -> str | None:

@@ -134,3 +134,14 @@ def test_japanese_diff_is_by_character():
 
 def test_contraction_typo_is_a_slip_not_another_word():
     assert score("No, taht's all. Thank you.", "No, that's all. Thank you.", "en").outcome is Outcome.ALMOST
+
+
+def test_numbers_typed_as_words_are_right_but_a_different_number_is_wrong():
+    """A clerk may type "six" for the deck's 6; a different number is wrong information, never a slip."""
+    phrase = next(p for p in PHRASES.values() if "less than 6 months" in p.translations.get("en", ""))
+    expected = tr(phrase.id, "en")
+    assert score(expected.replace("6", "six"), expected, "en").outcome is Outcome.RIGHT
+    wrong = score(expected.replace("6", "7"), expected, "en")
+    assert wrong.outcome is Outcome.WRONG and wrong.similarity > 95  # one character, but the wrong fact
+    assert score(expected.replace("6", "seven"), expected, "en").outcome is Outcome.WRONG
+    assert score(expected.replace("passport", "pasport"), expected, "en").outcome is Outcome.ALMOST

@@ -14,6 +14,10 @@ from phrasebook.romanize import romanize
     ("ko", "안녕하십니까? 어떤 업무로 오셨습니까?", "annyeonghasimnikka? eotteon eommuro osyeotseumnikka?"),
     ("ko", "여권을 보여 주십시오.", "yeogwoneul boyeo jusipsio."),
     ("ko", "감사합니다.", "gamsahamnida."),
+    ("ko", "휴대폰 번호를 알려 주십시오.", "hyudaepon beonhoreul allyeo jusipsio."),  # ㄹ+ㄹ: ll, not lr
+    ("ko", "학력", "hangnyeok"),  # ㄹ after a stop is n, and the stop nasalises
+    ("ko", "경력", "gyeongnyeok"),
+    ("ko", "신라", "silla"),
     ("ru", "Здра́вствуйте!", None),
     ("en", "Hello!", None),
 ])

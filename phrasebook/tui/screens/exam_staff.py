@@ -174,6 +174,7 @@ class ExamFormScreen(FormScreen):
                     yield Static(t("exam.field.langs"), classes="hint")
                     yield SelectionList(*[(t(f"lang.{x}"), x, x in e.langs if e else x == "en") for x in LANGUAGES],
                                         id="langs")
+                with Vertical(classes="narrow"):
                     yield Static(t("exam.field.modes"), classes="hint")
                     yield SelectionList(*[(t(f"modes.name.{m}"), m, m in e.modes if e else True) for m in EXAM_MODES],
                                         id="modes")
