@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
@@ -39,6 +40,9 @@ def plain(text: str) -> str:
     return unicodedata.normalize("NFC", unicodedata.normalize("NFD", text).replace(STRESS, ""))
 
 
+_TAGGING = threading.Lock()  # a MeCab tagger is not thread-safe, and `audio build` speaks from worker threads
+
+
 @cache
 def _tagger():
     import fugashi
@@ -56,9 +60,10 @@ def japanese_kana(text: str) -> str:
     for word, reading in romaji_table("readings").items():
         text = text.replace(word, reading)
     out = []
-    for word in _tagger()(text):
-        pron = getattr(word.feature, "pron", None)
-        out.append(_hiragana(pron) if pron and pron != "*" else word.surface)
+    with _TAGGING:
+        words = [(w.surface, getattr(w.feature, "pron", None)) for w in _tagger()(text)]
+    for surface, pron in words:
+        out.append(_hiragana(pron) if pron and pron != "*" else surface)
     return "".join(out)
 
 

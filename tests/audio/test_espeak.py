@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import threading
 
 import pytest
 
@@ -67,3 +68,23 @@ def test_missing_binary_is_reported_as_missing(tmp_path, monkeypatch):
     with pytest.raises(EngineError) as err:
         Espeak().synthesise(PHRASES["en"], tmp_path / "x.wav")
     assert err.value.kind == "missing"
+
+
+def test_japanese_readings_are_right_from_many_threads_at_once():
+    """`audio build` speaks from worker threads and MeCab's tagger is not thread-safe: unguarded, 8 threads
+    gave wrong readings (and now and then undecodable bytes) within a few hundred calls."""
+    texts = ["外国人就労許可証をお持ちですか？", "パスポートを見せてください。",
+             "こんにちは。今日はどのようなご用件ですか。"]
+    expected = {text: japanese_kana(text) for text in texts}
+    wrong: list[str] = []
+
+    def speak() -> None:
+        for _ in range(100):
+            wrong.extend(text for text in texts if japanese_kana(text) != expected[text])
+
+    workers = [threading.Thread(target=speak) for _ in range(8)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    assert wrong == []
