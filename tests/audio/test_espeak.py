@@ -79,7 +79,7 @@ def test_japanese_readings_are_right_from_many_threads_at_once():
     wrong: list[str] = []
 
     def speak() -> None:
-        for _ in range(100):
+        for _ in range(300):
             wrong.extend(text for text in texts if japanese_kana(text) != expected[text])
 
     workers = [threading.Thread(target=speak) for _ in range(8)]
