@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,13 +33,20 @@ class Options:
 
 
 class Group(click.Group):
-    """Turns every PhrasebookError into its message on stderr and exit status 1."""
+    """Turns every PhrasebookError, and SQLite's own errors (a damaged or read-only file), into one message on
+    stderr and exit status 1."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except PhrasebookError as err:
             click.echo(t("cli.error", message=err.message()), err=True)
+            ctx.exit(1)
+        except sqlite3.DatabaseError as err:
+            from phrasebook.store.dbfile import explain
+
+            db = paths.db_path(ctx.find_root().params.get("db"))
+            click.echo(t("cli.error", message=explain(err, db).message()), err=True)
             ctx.exit(1)
 
 

@@ -72,11 +72,11 @@ def connect(path: Path) -> sqlite3.Connection:
 
 def open_store(path: Path | str) -> Store:
     """Open (creating if needed) and migrate the database at `path`."""
+    from phrasebook.store.dbfile import check_file
     from phrasebook.store.migrations import migrate
 
     path = Path(path)
-    if path.is_dir():
-        raise PhrasebookError("db.is_dir", path=path)
+    check_file(path)  # a folder, an empty or read-only file…: refused before SQLite writes a byte
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = connect(path)
