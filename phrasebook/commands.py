@@ -24,12 +24,21 @@ class Options:
 
     def store(self, *, sync: bool = True) -> Store:
         """Open the database; bundled decks are (re)imported first when their files changed, as the app does."""
-        store = open_store(paths.db_path(self.db))
+        path = paths.db_path(self.db)
+        self.warn_network(path)
+        store = open_store(path)
         if sync:
             from phrasebook.importer import sync_if_changed
 
             sync_if_changed(store, paths.decks_dir())
         return store
+
+    @staticmethod
+    def warn_network(path: Path) -> None:
+        """Once per process, on stderr: WAL and file locks are unsafe on NFS/SMB/sshfs (see phrasebook.netfs)."""
+        from phrasebook import netfs
+
+        netfs.warn_once(path, lambda message: click.echo(message, err=True))
 
 
 class Group(click.Group):

@@ -13,6 +13,7 @@ ENV_HOME = "PHRASEBOOK_HOME"
 ENV_DB = "PHRASEBOOK_DB"
 ENV_DECKS = "PHRASEBOOK_DECKS"
 ENV_AUDIO = "PHRASEBOOK_AUDIO"
+ENV_MOUNTINFO = "PHRASEBOOK_MOUNTINFO"  # tests point this at a fake mount table
 
 
 def data_dir() -> Path:
@@ -31,6 +32,11 @@ def db_path(override: str | os.PathLike[str] | None = None) -> Path:
     if env := os.environ.get(ENV_DB):
         return Path(env)
     return data_dir() / "phrasebook.db"
+
+
+def mountinfo_path() -> Path:
+    """The kernel's mount table for this process (network filesystem detection)."""
+    return Path(os.environ.get(ENV_MOUNTINFO) or "/proc/self/mountinfo")
 
 
 def decks_dir() -> Path:
