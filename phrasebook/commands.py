@@ -190,9 +190,10 @@ def doctor_cmd(opts: Options, rebuild: bool) -> None:
 
 
 # -- command groups kept in their own modules (they need Group and Options above) ----------------------------
-from phrasebook import commands_people, commands_reports  # noqa: E402
+from phrasebook import commands_backup, commands_people, commands_reports  # noqa: E402
 from phrasebook.commands_audio import audio  # noqa: E402
 
 cli.add_command(audio)
 commands_people.register(cli, Group)
 commands_reports.register(cli, Group)
+commands_backup.register(cli, Options)
