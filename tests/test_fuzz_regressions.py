@@ -16,3 +16,17 @@ def test_deck_with_an_empty_key_names_that_field(mini_decks):
         load_decks(mini_decks)
     assert 'mini.toml 句子 mini-001 字段 ""' in err.value.message()
 
+
+@pytest.mark.parametrize(("stored", "expected"), [
+    ('{"new_per_day": ""}', {}), ('{"new_per_day": null}', {}), ('{"new_per_day": -1}', {}),
+    ('{"new_per_day": NaN}', {}), ('{"new_per_day": Infinity}', {}), ('{"reviews_per_day": ""}', {}),
+    ('{"languages": "0"}', {}), ('{"languages": "en"}', {}), ('{"languages": true}', {}), ('0', {}), ('00', {}),
+    (':', {}), ("", {}), ('{"languages": ["ja", "xx", "ja", 3], "new_per_day": 30.0, "autoplay": false}',
+                        {"languages": ("ja",), "new_per_day": 30, "autoplay": False}),
+])
+def test_stored_study_settings_never_raise(stored, expected):
+    """Each of these raised (ValueError, TypeError, OverflowError, AttributeError) or gave nonsense ("en" read as
+    the languages "e" and "n"; -1 new cards a day): a clerk with such a row could not log in."""
+    from phrasebook.people import StudySettings
+
+    assert StudySettings.from_json(stored) == StudySettings(**expected)
