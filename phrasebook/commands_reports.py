@@ -14,6 +14,7 @@ from phrasebook.errors import PhrasebookError
 from phrasebook.i18n import t
 
 FORMATS = ("table", "csv", "xlsx", "json")
+MAX_DAYS = 3660  # ten years of daily figures; beyond the calendar's range it overflowed (found by fuzzing)
 STATUS_CHOICES = ("not_started", "in_progress", "completed", "overdue", "unassigned")
 
 
@@ -79,7 +80,8 @@ def register(cli: click.Group, group_cls: type[click.Group]) -> None:
     @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
                   help=t("cli.people_help.format"))
     @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help=t("cli.people_help.output"))
-    @click.option("--days", default=60, show_default=True, help=t("cli.people_help.days"))
+    @click.option("--days", type=click.IntRange(1, MAX_DAYS), default=60, show_default=True,
+                  help=t("cli.people_help.days"))
     @click.pass_obj
     def report_cmd(opts, cohort_name, department, status, fmt, output, days) -> None:
         from phrasebook import report_export as export

@@ -30,3 +30,16 @@ def test_stored_study_settings_never_raise(stored, expected):
     from phrasebook.people import StudySettings
 
     assert StudySettings.from_json(stored) == StudySettings(**expected)
+
+
+@pytest.mark.parametrize("days", ["739943", "0", "-5"])
+def test_report_days_out_of_range_is_a_usage_message(run, days):
+    """`report --days 739943` raised OverflowError (date value out of range); 0 and -5 were taken silently."""
+    from click.testing import CliRunner
+
+    from phrasebook.commands import cli
+
+    result = CliRunner().invoke(cli, ["report", "--days", days])
+    assert result.exit_code == 2 and "--days" in result.output
+    assert isinstance(result.exception, SystemExit)
+
