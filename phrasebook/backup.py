@@ -116,8 +116,10 @@ def backup(db: Path, dest: Path | None = None, *, now: datetime) -> Copy:
         checked = _verify(partial, copied)
         os.replace(partial, target)
         _fsync_dir(target.parent)
-    except sqlite3.DatabaseError as err:
+    except snapshot.SQLITE_ERRORS as err:
         _remove(partial)
+        if snapshot.is_damage(err):
+            raise PhrasebookError("dbfile.damaged", path=db, error=snapshot.describe(err)) from None
         if isinstance(err, sqlite3.OperationalError) and partial.parent.exists() and not os.access(
                 partial.parent, os.W_OK):
             raise PhrasebookError("backup.err.write", path=target, error=err) from None
@@ -214,10 +216,10 @@ def _check_incoming(source: Path, staged: Path) -> Copy:
             broken = snapshot.broken_references(conn) if problem == "ok" else 0
         finally:
             conn.close()
-    except sqlite3.DatabaseError as err:
-        if (getattr(err, "sqlite_errorname", "") or "").startswith("SQLITE_CORRUPT"):
-            raise PhrasebookError("restore.err.damaged", path=source, problem=err) from None
-        raise PhrasebookError("restore.err.not_sqlite", path=source, error=err) from None
+    except snapshot.SQLITE_ERRORS as err:
+        if snapshot.is_damage(err) and not getattr(err, "sqlite_errorname", "").startswith("SQLITE_NOTADB"):
+            raise PhrasebookError("restore.err.damaged", path=source, problem=snapshot.describe(err)) from None
+        raise PhrasebookError("restore.err.not_sqlite", path=source, error=snapshot.describe(err)) from None
     if problem != "ok":
         raise PhrasebookError("restore.err.damaged", path=source, problem=problem)
     if not found.is_phrasebook:
@@ -238,8 +240,8 @@ def _read_current(target: Path) -> tuple[snapshot.Contents | None, str | None]:
             return snapshot.contents(conn), None
         finally:
             conn.close()
-    except sqlite3.DatabaseError as err:
-        return None, str(err)
+    except snapshot.SQLITE_ERRORS as err:
+        return None, snapshot.describe(err)
 
 
 @dataclass(frozen=True)
@@ -284,6 +286,6 @@ def _safety_copy(target: Path, now: datetime) -> Path:
     try:
         snapshot.settle(dest)
         side(dest, "-shm").unlink(missing_ok=True)
-    except sqlite3.DatabaseError:
+    except snapshot.SQLITE_ERRORS:
         pass
     return dest

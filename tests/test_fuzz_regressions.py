@@ -43,3 +43,29 @@ def test_report_days_out_of_range_is_a_usage_message(run, days):
     assert result.exit_code == 2 and "--days" in result.output
     assert isinstance(result.exception, SystemExit)
 
+
+def _schema_byte_not_utf8(path):
+    """A database whose stored schema text has one byte that is not UTF-8 (CR\\x80ATE INDEX …)."""
+    data = bytearray(path.read_bytes())
+    at = data.find(b"CREATE INDEX")
+    data[at + 2] = 0x80
+    path.write_bytes(bytes(data))
+
+
+def test_damaged_schema_text_is_a_message_not_unicode_error(real_db, tmp_path):
+    """SQLite's error quoted the damaged schema; Python could not decode that message and raised
+    UnicodeDecodeError, which no handler expected: a traceback on every command, backup and restore."""
+    from click.testing import CliRunner
+
+    from phrasebook.commands import cli
+
+    _schema_byte_not_utf8(real_db)
+    before = real_db.read_bytes()
+    for args in (["deck", "list"], ["backup", str(tmp_path / "b.db")],
+                 ["--db", str(tmp_path / "new.db"), "restore", "--yes", str(real_db)]):
+        full = args if args[0] == "--db" else ["--db", str(real_db), *args]
+        result = CliRunner().invoke(cli, full)
+        assert result.exit_code == 1 and isinstance(result.exception, SystemExit), (args, result.exception)
+        assert ("已损坏" in result.output or "不是本系统的数据库文件" in result.output), (args, result.output)
+    assert real_db.read_bytes() == before
+

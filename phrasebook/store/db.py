@@ -61,7 +61,7 @@ def connect(path: Path) -> sqlite3.Connection:
     conn.row_factory = sqlite3.Row
     try:
         conn.execute("PRAGMA journal_mode=WAL")
-    except sqlite3.DatabaseError:
+    except (sqlite3.DatabaseError, UnicodeDecodeError):  # a damaged schema's error text may not even be UTF-8
         conn.close()
         raise PhrasebookError("db.not_sqlite", path=path) from None
     # NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the last commit).

@@ -17,6 +17,20 @@ from phrasebook.store.db import BUSY_TIMEOUT_S
 CORE_TABLES = ("settings", "scenarios", "decks", "phrases", "translations", "people", "cards", "study_sessions",
                "reviews")
 COUNTED = ("people", "reviews", "cards", "decks", "cohorts")
+# What reading a damaged file can raise: SQLite's errors, and UnicodeDecodeError when the error text quotes a
+# damaged schema that is not valid UTF-8 (Python then cannot decode SQLite's message).
+SQLITE_ERRORS = (sqlite3.DatabaseError, UnicodeDecodeError)
+
+
+def is_damage(err: BaseException) -> bool:
+    """Does this error say the file is damaged (or not a database at all), rather than busy or unwritable?"""
+    name = getattr(err, "sqlite_errorname", "") or ""
+    return isinstance(err, UnicodeDecodeError) or name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB"))
+
+
+def describe(err: BaseException) -> str:
+    """SQLite's message, or what a UnicodeDecodeError from it means."""
+    return "malformed database schema" if isinstance(err, UnicodeDecodeError) else str(err)
 
 
 @dataclass(frozen=True)
