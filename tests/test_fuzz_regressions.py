@@ -69,3 +69,31 @@ def test_damaged_schema_text_is_a_message_not_unicode_error(real_db, tmp_path):
         assert ("已损坏" in result.output or "不是本系统的数据库文件" in result.output), (args, result.output)
     assert real_db.read_bytes() == before
 
+
+@pytest.mark.parametrize("version", [-1, -(2**31)])
+def test_negative_schema_version_is_refused_untouched(tmp_path, version):
+    """user_version is a signed 32-bit field; a damaged header made it negative and migrate() ran
+    MIGRATIONS[negative] (IndexError, or worse, the wrong step)."""
+    import sqlite3
+
+    from click.testing import CliRunner
+
+    from phrasebook.commands import cli
+    from phrasebook.errors import PhrasebookError
+    from phrasebook.store.db import Store
+    from phrasebook.store.migrations import migrate
+
+    path = tmp_path / "neg.db"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {version}")
+    conn.close()
+    before = path.read_bytes()
+    result = CliRunner().invoke(cli, ["--db", str(path), "deck", "list"])
+    assert result.exit_code == 1 and "不是本系统的数据库文件" in result.output
+    assert path.read_bytes() == before
+    memory = sqlite3.connect(":memory:", isolation_level=None)
+    memory.execute(f"PRAGMA user_version = {version}")
+    with pytest.raises(PhrasebookError) as err:
+        migrate(Store(memory, path))
+    assert err.value.key == "db.not_sqlite"
+

@@ -63,6 +63,8 @@ def _check_header(path: Path) -> None:
     version = int.from_bytes(head[60:64], "big", signed=True)
     pages_valid = head[24:28] == head[92:96]  # the page count is trustworthy (written by SQLite >= 3.7)
     pages = int.from_bytes(head[28:32], "big") if pages_valid else 0
+    if version < 0:  # signed in the header; MIGRATIONS[negative] would run the wrong step
+        raise PhrasebookError("db.not_sqlite", path=path)
     if version > LATEST:
         raise PhrasebookError("db.too_new", path=path, found=version, supported=LATEST)
     if version == 0 and pages > 1:  # a Phrasebook file without a schema version holds nothing yet
