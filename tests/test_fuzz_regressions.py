@@ -97,3 +97,9 @@ def test_negative_schema_version_is_refused_untouched(tmp_path, version):
         migrate(Store(memory, path))
     assert err.value.key == "db.not_sqlite"
 
+
+@pytest.mark.parametrize("until", ["0001-01-01", "9999-12-31"])
+def test_demo_until_far_dates_is_a_message(run, until):
+    """`demo --until 0001-01-01` raised ValueError (year 0 is out of range) from astimezone."""
+    result = run("demo", "--trainees", "1", "--reviews", "0", "--until", until)
+    assert result.exit_code == 1 and "--until" in result.output
