@@ -289,3 +289,15 @@ def test_restore_refuses_while_another_program_has_the_database_open(db, saved):
         app.communicate("\n", timeout=30)
     assert invoke(db, "restore", "--yes", str(saved)).exit_code == 0  # closed: now it may
     assert counts(db)[0] == 2
+
+
+@pytest.mark.parametrize("command", ["backup", "restore"])
+def test_commands_have_help(command):
+    result = CliRunner().invoke(cli, [command, "--help"])
+    assert result.exit_code == 0 and "Usage:" in result.output and "备份" in result.output
+
+
+def test_help_in_english_from_the_entry_point():
+    out = subprocess.run([sys.executable, "-m", "phrasebook", "--ui-lang", "en", "restore", "--help"],
+                         capture_output=True, text=True, check=True).stdout
+    assert "safety copy of the current database" in out and "--yes" in out
