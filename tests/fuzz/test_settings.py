@@ -75,7 +75,7 @@ def test_a_person_with_odd_settings_logs_in_and_drills(mini_template, text):
         person = auth.login(store, "C1", "", now=NOW)
         assert_usable(person.settings)
         session = DrillSession(store, person, clock=lambda: NOW)
-        assert session.next() is not None
+        session.next()  # 0 new cards a day is a valid setting: nothing to show is fine, raising is not
         session.finish()
     finally:
         store.close()
