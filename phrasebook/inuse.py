@@ -6,20 +6,25 @@ learn whether it is the last user. We ask the same question with an open-file-de
 conflicts with those locks whoever holds them, and keep holding it while the file is swapped: a program that
 starts meanwhile waits (busy timeout) and then opens the new file.
 
-Caveat: closing any descriptor of a file drops this process's own POSIX locks on it, so callers must hold no
-SQLite connection to the database themselves while they use this (restore closes its own first).
+Caveats: closing any descriptor of a file drops this process's own POSIX locks on it, so callers must hold no
+SQLite connection to the database themselves while they use this (restore closes its own first). Without fcntl
+(Windows) nothing is detected: there, close the app everywhere before a restore.
 """
 
 from __future__ import annotations
 
-import fcntl
 import os
 import struct
 from pathlib import Path
 
+try:
+    import fcntl
+except ImportError:  # Windows: SQLite's locks there are not POSIX locks
+    fcntl = None  # type: ignore[assignment]
+
 DMS_OFFSET = 128  # UNIX_SHM_DMS in SQLite's os_unix.c: (22 + 8) * 4 + 8
-_LOCK = getattr(fcntl, "F_OFD_SETLK", fcntl.F_SETLK)
-_GETLK = getattr(fcntl, "F_OFD_GETLK", fcntl.F_GETLK)
+_LOCK = getattr(fcntl, "F_OFD_SETLK", getattr(fcntl, "F_SETLK", None))
+_GETLK = getattr(fcntl, "F_OFD_GETLK", getattr(fcntl, "F_GETLK", None))
 
 
 def shm_path(db: Path) -> Path:
@@ -41,6 +46,8 @@ class ExclusiveUse:
 
     def acquire(self) -> bool:
         """True when nobody else has the database open (and, until release, nobody can open it)."""
+        if fcntl is None:
+            return True
         fd = os.open(shm_path(self.db), os.O_RDWR | os.O_CREAT, 0o644)
         try:
             fcntl.fcntl(fd, _LOCK, _flock(fcntl.F_WRLCK))
