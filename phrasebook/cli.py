@@ -5,6 +5,7 @@ start — opens the TUI straight away without loading click: start-up time is a 
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 
 from phrasebook import i18n
@@ -50,10 +51,16 @@ def main(argv: list[str] | None = None) -> None:
         from phrasebook.errors import PhrasebookError
         from phrasebook.tui.app import run
 
+        db = paths.db_path(tui.get("--db"))
         try:
-            run(paths.db_path(tui.get("--db")), ui_lang=tui.get("--ui-lang"))
+            run(db, ui_lang=tui.get("--ui-lang"))
         except PhrasebookError as err:
             print(i18n.t("cli.error", message=err.message()), file=sys.stderr)
+            sys.exit(1)
+        except sqlite3.DatabaseError as err:  # a damaged or read-only file met after opening: no traceback
+            from phrasebook.store.dbfile import explain
+
+            print(i18n.t("cli.error", message=explain(err, db).message()), file=sys.stderr)
             sys.exit(1)
         return
     from phrasebook.commands import cli

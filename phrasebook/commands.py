@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,22 +24,38 @@ class Options:
 
     def store(self, *, sync: bool = True) -> Store:
         """Open the database; bundled decks are (re)imported first when their files changed, as the app does."""
-        store = open_store(paths.db_path(self.db))
+        path = paths.db_path(self.db)
+        self.warn_network(path)
+        store = open_store(path)
         if sync:
             from phrasebook.importer import sync_if_changed
 
             sync_if_changed(store, paths.decks_dir())
         return store
 
+    @staticmethod
+    def warn_network(path: Path) -> None:
+        """Once per process, on stderr: WAL and file locks are unsafe on NFS/SMB/sshfs (see phrasebook.netfs)."""
+        from phrasebook import netfs
+
+        netfs.warn_once(path, lambda message: click.echo(message, err=True))
+
 
 class Group(click.Group):
-    """Turns every PhrasebookError into its message on stderr and exit status 1."""
+    """Turns every PhrasebookError, and SQLite's own errors (a damaged or read-only file), into one message on
+    stderr and exit status 1."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except PhrasebookError as err:
             click.echo(t("cli.error", message=err.message()), err=True)
+            ctx.exit(1)
+        except sqlite3.DatabaseError as err:
+            from phrasebook.store.dbfile import explain
+
+            db = paths.db_path(ctx.find_root().params.get("db"))
+            click.echo(t("cli.error", message=explain(err, db).message()), err=True)
             ctx.exit(1)
 
 
@@ -175,7 +192,7 @@ def doctor_cmd(opts: Options, rebuild: bool) -> None:
 
 
 # -- command groups kept in their own modules (they need Group and Options above) ----------------------------
-from phrasebook import commands_exams, commands_people, commands_reports  # noqa: E402
+from phrasebook import commands_backup, commands_exams, commands_people, commands_reports  # noqa: E402
 from phrasebook.commands_audio import audio  # noqa: E402
 from phrasebook.commands_serve import serve  # noqa: E402
 
@@ -184,3 +201,4 @@ cli.add_command(serve)
 commands_people.register(cli, Group)
 commands_reports.register(cli, Group)
 commands_exams.register(cli, Group)
+commands_backup.register(cli, Options)

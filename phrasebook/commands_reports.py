@@ -14,6 +14,8 @@ from phrasebook.errors import PhrasebookError
 from phrasebook.i18n import t
 
 FORMATS = ("table", "csv", "xlsx", "json")
+DEMO_YEARS = (1971, 9000)  # demo histories reach months before --until and years after it
+MAX_DAYS = 3660  # ten years of daily figures; beyond the calendar's range it overflowed (found by fuzzing)
 STATUS_CHOICES = ("not_started", "in_progress", "completed", "overdue", "unassigned")
 
 
@@ -79,7 +81,8 @@ def register(cli: click.Group, group_cls: type[click.Group]) -> None:
     @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
                   help=t("cli.people_help.format"))
     @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help=t("cli.people_help.output"))
-    @click.option("--days", default=60, show_default=True, help=t("cli.people_help.days"))
+    @click.option("--days", type=click.IntRange(1, MAX_DAYS), default=60, show_default=True,
+                  help=t("cli.people_help.days"))
     @click.pass_obj
     def report_cmd(opts, cohort_name, department, status, fmt, output, days) -> None:
         from phrasebook import report_export as export
@@ -131,7 +134,7 @@ def register(cli: click.Group, group_cls: type[click.Group]) -> None:
         end = utcnow()
         if until:
             day = parse_day(until)
-            if day is None:
+            if day is None or not DEMO_YEARS[0] <= day.year <= DEMO_YEARS[1]:  # year 1 overflowed in astimezone
                 raise PhrasebookError("cohort.err.bad_date", field="--until", value=until)
             end = datetime.combine(day, time(14)).astimezone(UTC)  # that afternoon, local time
         store = opts.store()

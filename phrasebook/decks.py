@@ -60,8 +60,8 @@ class Problem:
         where = self.file + (f":{self.line}" if self.line else "")
         if self.phrase:
             where += " " + t("deck.where_phrase", phrase=self.phrase)
-        if self.field:
-            where += " " + t("deck.where_field", field=self.field)
+        if self.field is not None:  # an empty key ("" = 1) is a field too: show it as ""
+            where += " " + t("deck.where_field", field=self.field or '""')
         return f"{where}: {t(self.key, **self.params)}"
 
 

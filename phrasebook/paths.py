@@ -13,6 +13,8 @@ ENV_HOME = "PHRASEBOOK_HOME"
 ENV_DB = "PHRASEBOOK_DB"
 ENV_DECKS = "PHRASEBOOK_DECKS"
 ENV_AUDIO = "PHRASEBOOK_AUDIO"
+ENV_BACKUPS = "PHRASEBOOK_BACKUPS"
+ENV_MOUNTINFO = "PHRASEBOOK_MOUNTINFO"  # tests point this at a fake mount table
 
 
 def data_dir() -> Path:
@@ -31,6 +33,19 @@ def db_path(override: str | os.PathLike[str] | None = None) -> Path:
     if env := os.environ.get(ENV_DB):
         return Path(env)
     return data_dir() / "phrasebook.db"
+
+
+def backups_dir(db: Path) -> Path:
+    """Where `phrasebook backup` writes by default: $PHRASEBOOK_BACKUPS, else a `backups/` folder beside the
+    database (the data dir for the default database), so backups of different databases never mix."""
+    if env := os.environ.get(ENV_BACKUPS):
+        return Path(env)
+    return Path(db).resolve().parent / "backups"
+
+
+def mountinfo_path() -> Path:
+    """The kernel's mount table for this process (network filesystem detection)."""
+    return Path(os.environ.get(ENV_MOUNTINFO) or "/proc/self/mountinfo")
 
 
 def decks_dir() -> Path:

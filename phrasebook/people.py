@@ -18,6 +18,27 @@ ROLES = ("trainee", "trainer", "coordinator")
 MAX_NAME, MAX_DEPARTMENT, MAX_COUNTER = 40, 40, 20
 
 
+MAX_NEW_PER_DAY, MAX_REVIEWS_PER_DAY = 1000, 10_000
+
+
+def _languages(value: object) -> tuple[str, ...]:
+    """The known study languages in `value`, in order, once each; () when it is not a list of them."""
+    from phrasebook.decks import LANGUAGES
+
+    if not isinstance(value, list):
+        return ()
+    return tuple(dict.fromkeys(v for v in value if isinstance(v, str) and v in LANGUAGES))
+
+
+def _count(value: object, limit: int, default: int) -> int:
+    """A whole number of cards a day in 0..limit (20.0 counts as 20), else the default."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return default
+    if isinstance(value, float) and not value.is_integer():
+        return default
+    return int(value) if 0 <= value <= limit else default
+
+
 @dataclass(frozen=True)
 class StudySettings:
     languages: tuple[str, ...] = ("en",)
@@ -27,13 +48,20 @@ class StudySettings:
 
     @classmethod
     def from_json(cls, text: str) -> StudySettings:
-        data = json.loads(text or "{}")
+        """Settings as stored; a value that is missing, of the wrong type or out of range (hand-edited, damaged,
+        from another version) reads as its default, so a bad setting never locks a clerk out."""
+        try:
+            data = json.loads(text or "{}")
+        except (ValueError, TypeError):
+            data = {}
+        if not isinstance(data, dict):
+            data = {}
         base = cls()
         return cls(
-            languages=tuple(data.get("languages") or base.languages),
-            new_per_day=int(data.get("new_per_day", base.new_per_day)),
-            reviews_per_day=int(data.get("reviews_per_day", base.reviews_per_day)),
-            autoplay=bool(data.get("autoplay", base.autoplay)),
+            languages=_languages(data.get("languages")) or base.languages,
+            new_per_day=_count(data.get("new_per_day"), MAX_NEW_PER_DAY, base.new_per_day),
+            reviews_per_day=_count(data.get("reviews_per_day"), MAX_REVIEWS_PER_DAY, base.reviews_per_day),
+            autoplay=data["autoplay"] if isinstance(data.get("autoplay"), bool) else base.autoplay,
         )
 
     def to_dict(self) -> dict:

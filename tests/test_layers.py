@@ -20,6 +20,7 @@ DOMAIN = [
     "phrasebook.report_export", "phrasebook.demo", "phrasebook.store.bulk",
     "phrasebook.answers", "phrasebook.choices", "phrasebook.modes", "phrasebook.practice", "phrasebook.dialogue",
     "phrasebook.store.practice",
+    "phrasebook.backup", "phrasebook.inuse", "phrasebook.netfs", "phrasebook.store.snapshot", "phrasebook.store.dbfile",
 ]
 
 

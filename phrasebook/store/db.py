@@ -179,7 +179,7 @@ def connect(path: Path) -> sqlite3.Connection:
     conn.row_factory = sqlite3.Row
     try:
         conn.execute("PRAGMA journal_mode=WAL")
-    except sqlite3.DatabaseError:
+    except (sqlite3.DatabaseError, UnicodeDecodeError):  # a damaged schema's error text may not even be UTF-8
         conn.close()
         raise PhrasebookError("db.not_sqlite", path=path) from None
     # NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the last commit).
@@ -190,11 +190,11 @@ def connect(path: Path) -> sqlite3.Connection:
 
 def open_store(path: Path | str) -> Store:
     """Open (creating if needed) and migrate the database at `path`."""
+    from phrasebook.store.dbfile import check_file
     from phrasebook.store.migrations import migrate
 
     path = Path(path)
-    if path.is_dir():
-        raise PhrasebookError("db.is_dir", path=path)
+    check_file(path)  # a folder, an empty or read-only file…: refused before SQLite writes a byte
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = connect(path)

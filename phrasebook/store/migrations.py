@@ -347,6 +347,8 @@ def schema_version(store: Store) -> int:
 def migrate(store: Store) -> int:
     """Bring the schema up to LATEST; returns the number of steps applied."""
     current = schema_version(store)
+    if current < 0:  # user_version is signed: only damage or another program writes a negative one
+        raise PhrasebookError("db.not_sqlite", path=store.path)
     if current > LATEST:
         raise PhrasebookError("db.too_new", path=store.path, found=current, supported=LATEST)
     applied = 0

@@ -68,6 +68,9 @@ class PhrasebookApp(App):
     def on_mount(self) -> None:
         self.title = t("app.title")
         self.store.start_checkpointer()  # a long-running process: checkpoints off the answer path
+        from phrasebook import netfs
+
+        netfs.warn_once(self.store.path, lambda message: self.notify(message, severity="warning", timeout=20))
 
     async def action_toggle_language(self) -> None:
         """F2: switch between Chinese and English, remember it, and redraw every screen in the new language."""

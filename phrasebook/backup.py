@@ -1,0 +1,291 @@
+"""Backups and restores of the one database file, safe while clerks are answering.
+
+Backup: SQLite's backup API copies one consistent snapshot (WAL: nobody waits) into a temporary file beside
+the destination; the copy is checked (integrity, schema version, the same counts as the snapshot) before it
+takes its final name, so a backup file that exists is a good one.
+
+Restore: the chosen file is copied next to the database first and every check runs on that copy (it opens as
+SQLite, integrity ok, it is a Phrasebook database, its schema is not newer than this program), so what was
+checked is exactly what gets installed and the chosen file itself is never opened for writing. Then, holding
+the database so no program can open it meanwhile: a safety copy of the current database (with its -wal) goes
+to the backups folder, the stale -wal/-journal are removed, the new file is renamed over the old one (atomic),
+and the wal-index is emptied. An older schema is migrated by the next open, as usual.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from phrasebook import paths
+from phrasebook.errors import PhrasebookError
+from phrasebook.inuse import ExclusiveUse, in_use
+from phrasebook.store import snapshot
+from phrasebook.store.migrations import LATEST
+
+SIDE_FILES = ("-wal", "-journal")  # what a database file may carry beside it (besides the -shm index)
+
+
+@dataclass(frozen=True)
+class Copy:
+    """A database file and what it holds."""
+
+    path: Path
+    size: int
+    contents: snapshot.Contents
+
+
+def side(path: Path, suffix: str) -> Path:
+    return path.with_name(path.name + suffix)
+
+
+def backup_name(db: Path, now: datetime, label: str = "") -> str:
+    """`phrasebook-20261123-091500.db` (local time; `label` marks safety copies)."""
+    stamp = now.astimezone().strftime("%Y%m%d-%H%M%S")
+    return f"{db.stem}{'-' + label if label else ''}-{stamp}.db"
+
+
+def _free_name(folder: Path, name: str) -> Path:
+    """`name` in `folder`, or name-2, name-3… when two backups fall in the same second."""
+    candidate, n = folder / name, 1
+    while candidate.exists():
+        n += 1
+        candidate = folder / f"{Path(name).stem}-{n}{Path(name).suffix}"
+    return candidate
+
+
+def _remove(*files: Path) -> None:
+    for f in files:
+        for path in (f, *(side(f, s) for s in (*SIDE_FILES, "-shm"))):
+            path.unlink(missing_ok=True)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _existing_db(db: Path) -> Path:
+    if db.is_dir():
+        raise PhrasebookError("db.is_dir", path=db)
+    if not db.is_file():
+        raise PhrasebookError("backup.err.no_db", path=db)
+    return db
+
+
+def destination(db: Path, dest: Path | None, now: datetime) -> Path:
+    """Where a backup goes: the given file, a new timestamped file in a given folder, or in the backups folder."""
+    if dest is None:
+        return _free_name(paths.backups_dir(db), backup_name(db, now))
+    dest = Path(dest)
+    if dest.is_dir():
+        return _free_name(dest, backup_name(db, now))
+    if dest.exists():
+        raise PhrasebookError("backup.err.exists", path=dest)
+    return dest
+
+
+def backup(db: Path, dest: Path | None = None, *, now: datetime) -> Copy:
+    """Copy the database at `db` to `dest` (see `destination`) and verify the copy; raises PhrasebookError."""
+    db = _existing_db(Path(db))
+    target = destination(db, dest, now)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise PhrasebookError("backup.err.write", path=target, error=err.strerror or err) from None
+    partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
+    _remove(partial)
+    try:
+        source = snapshot.open_readonly(db)
+        try:
+            copied = snapshot.copy_to(source, partial)
+        finally:
+            source.close()
+        checked = _verify(partial, copied)
+        os.replace(partial, target)
+        _fsync_dir(target.parent)
+    except snapshot.SQLITE_ERRORS as err:
+        _remove(partial)
+        if snapshot.is_damage(err):
+            raise PhrasebookError("dbfile.damaged", path=db, error=snapshot.describe(err)) from None
+        if isinstance(err, sqlite3.OperationalError) and partial.parent.exists() and not os.access(
+                partial.parent, os.W_OK):
+            raise PhrasebookError("backup.err.write", path=target, error=err) from None
+        raise PhrasebookError("backup.err.source", path=db, error=err) from None
+    except OSError as err:
+        _remove(partial)
+        raise PhrasebookError("backup.err.write", path=target, error=err.strerror or err) from None
+    except BaseException:
+        _remove(partial)
+        raise
+    return Copy(path=target, size=target.stat().st_size, contents=checked)
+
+
+def _verify(path: Path, expected: snapshot.Contents) -> snapshot.Contents:
+    """The copy at `path` is sound and holds what the snapshot held."""
+    conn = snapshot.open_readonly(path)
+    try:
+        problem = snapshot.integrity(conn)
+        found = snapshot.contents(conn)
+    finally:
+        conn.close()
+    if problem != "ok":
+        raise PhrasebookError("backup.err.verify", path=path, problem=problem)
+    if (found.schema, found.counts) != (expected.schema, expected.counts):
+        raise PhrasebookError("backup.err.verify", path=path,
+                              problem=f"{found.schema} {found.counts} != {expected.schema} {expected.counts}")
+    return found
+
+
+# -- restore ---------------------------------------------------------------------------------------------
+@dataclass
+class RestorePlan:
+    """A checked copy of the chosen file, staged beside the database, and what the database holds now."""
+
+    source: Path
+    target: Path
+    staged: Path
+    incoming: Copy
+    current: snapshot.Contents | None  # None: no database yet, or it cannot be read
+    current_error: str | None = None
+
+    def discard(self) -> None:
+        _remove(self.staged)
+
+
+def _refuse_if_in_use(db: Path, key: str) -> None:
+    busy, pid = in_use(db)
+    if busy:
+        raise PhrasebookError(key, path=db, pid=pid if pid else "?")
+
+
+def plan_restore(source: Path, target: Path) -> RestorePlan:
+    """Stage `source` beside `target` and check it; nothing of `target` is touched. Raises PhrasebookError."""
+    source, target = Path(source), Path(target)
+    if source.is_dir():
+        raise PhrasebookError("restore.err.is_dir", path=source)
+    if not source.is_file():
+        raise PhrasebookError("restore.err.missing", path=source)
+    if target.exists() and os.path.samefile(source, target):
+        raise PhrasebookError("restore.err.same", path=source)
+    if target.is_dir():
+        raise PhrasebookError("db.is_dir", path=target)
+    _refuse_if_in_use(source, "restore.err.source_in_use")
+    _refuse_if_in_use(target, "restore.err.in_use")
+    staged = target.with_name(f".{target.name}.restore-{os.getpid()}")
+    _remove(staged)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, staged)
+        if side(source, "-wal").is_file():  # a copied live database: its last answers may be in the WAL
+            shutil.copyfile(side(source, "-wal"), side(staged, "-wal"))
+    except OSError as err:
+        _remove(staged)
+        raise PhrasebookError("restore.err.copy", path=source, error=err.strerror or err) from None
+    try:
+        incoming = _check_incoming(source, staged)
+    except BaseException:
+        _remove(staged)
+        raise
+    current, error = _read_current(target)
+    return RestorePlan(source=source, target=target, staged=staged, incoming=incoming, current=current,
+                       current_error=error)
+
+
+def _check_incoming(source: Path, staged: Path) -> Copy:
+    if staged.stat().st_size == 0:
+        raise PhrasebookError("restore.err.not_sqlite", path=source, error="0 bytes")
+    try:
+        snapshot.settle(staged)
+        conn = snapshot.open_readonly(staged)
+        try:
+            problem = snapshot.integrity(conn)
+            found = snapshot.contents(conn)
+            broken = snapshot.broken_references(conn) if problem == "ok" else 0
+        finally:
+            conn.close()
+    except snapshot.SQLITE_ERRORS as err:
+        if snapshot.is_damage(err) and not getattr(err, "sqlite_errorname", "").startswith("SQLITE_NOTADB"):
+            raise PhrasebookError("restore.err.damaged", path=source, problem=snapshot.describe(err)) from None
+        raise PhrasebookError("restore.err.not_sqlite", path=source, error=snapshot.describe(err)) from None
+    if problem != "ok":
+        raise PhrasebookError("restore.err.damaged", path=source, problem=problem)
+    if not found.is_phrasebook:
+        raise PhrasebookError("restore.err.not_phrasebook", path=source)
+    if found.schema > LATEST:
+        raise PhrasebookError("db.too_new", path=source, found=found.schema, supported=LATEST)
+    if broken:
+        raise PhrasebookError("restore.err.references", path=source, count=broken)
+    return Copy(path=source, size=staged.stat().st_size, contents=found)
+
+
+def _read_current(target: Path) -> tuple[snapshot.Contents | None, str | None]:
+    if not target.is_file():
+        return None, None
+    try:
+        conn = snapshot.open_readonly(target)
+        try:
+            return snapshot.contents(conn), None
+        finally:
+            conn.close()
+    except snapshot.SQLITE_ERRORS as err:
+        return None, snapshot.describe(err)
+
+
+@dataclass(frozen=True)
+class Restored:
+    safety: Path | None  # the copy of the database as it was, in the backups folder
+    contents: snapshot.Contents
+
+
+def apply_restore(plan: RestorePlan, *, now: datetime) -> Restored:
+    """Swap the staged file in (see the module doc). The caller holds no connection to the target."""
+    target = plan.target
+    guard = ExclusiveUse(target) if target.exists() else None
+    if guard and not guard.acquire():
+        plan.discard()
+        raise PhrasebookError("restore.err.in_use", path=target, pid=guard.holder or "?")
+    try:
+        safety = _safety_copy(target, now) if target.exists() else None
+        for suffix in SIDE_FILES:
+            side(target, suffix).unlink(missing_ok=True)  # stale: never apply the old WAL to the new file
+        os.replace(plan.staged, target)
+        if guard:
+            guard.reset_index()
+        _fsync_dir(target.parent)
+    except OSError as err:
+        plan.discard()
+        raise PhrasebookError("restore.err.copy", path=target, error=err.strerror or err) from None
+    finally:
+        if guard:
+            guard.release()
+    return Restored(safety=safety, contents=plan.incoming.contents)
+
+
+def _safety_copy(target: Path, now: datetime) -> Path:
+    """The current database as it is, main file and WAL byte for byte (nobody is using it: we hold it), then
+    folded into one file when SQLite can read it; a damaged database is kept as it was."""
+    dest = _free_name(paths.backups_dir(target), backup_name(target, now, "before-restore"))
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(target, dest)
+    for suffix in SIDE_FILES:
+        if side(target, suffix).is_file():
+            shutil.copyfile(side(target, suffix), side(dest, suffix))
+    try:
+        snapshot.settle(dest)
+        side(dest, "-shm").unlink(missing_ok=True)
+    except snapshot.SQLITE_ERRORS:
+        pass
+    return dest

@@ -1,0 +1,93 @@
+"""The database file before SQLite touches it, and SQLite's errors in words a trainer can act on.
+
+`check_file` refuses, without writing a byte, what SQLite would otherwise "open" and change or half-use: an
+empty file (SQLite would make a new database in it), something that is not a regular file, a file or folder
+we may not write (every open writes: WAL index, migrations, deck sync). `explain` turns an sqlite3 error met
+later (a damaged page deep in the file, a read-only mount) into one message instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from pathlib import Path
+
+from phrasebook.errors import PhrasebookError
+
+DAMAGED = ("SQLITE_CORRUPT", "SQLITE_NOTADB")
+READ_ONLY = ("SQLITE_READONLY",)
+BUSY = ("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_PROTOCOL")
+SQLITE_MAGIC = b"SQLite format 3\x00"
+IO = ("SQLITE_IOERR", "SQLITE_FULL", "SQLITE_CANTOPEN", "SQLITE_PERM")
+
+
+def check_file(path: Path) -> None:
+    """Raise PhrasebookError when `path` exists but must not be opened as a database."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        parent = _existing_parent(path)
+        if parent is not None and not os.access(parent, os.W_OK):
+            raise PhrasebookError("dbfile.folder_read_only", path=path, folder=parent) from None
+        return
+    except OSError as err:
+        raise PhrasebookError("db.cannot_open", path=path, error=err.strerror or err) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise PhrasebookError("db.is_dir", path=path)
+    if not stat.S_ISREG(info.st_mode):
+        raise PhrasebookError("dbfile.not_file", path=path)
+    wal = path.with_name(path.name + "-wal")
+    if info.st_size == 0 and not (wal.is_file() and wal.stat().st_size > 0):
+        raise PhrasebookError("dbfile.empty", path=path)
+    if not os.access(path, os.R_OK):
+        raise PhrasebookError("dbfile.unreadable", path=path)
+    if not os.access(path, os.W_OK):
+        raise PhrasebookError("dbfile.read_only", path=path)
+    _check_header(path)
+
+
+def _check_header(path: Path) -> None:
+    """Refuse from the 100-byte file header alone (no SQLite connection, which would switch the file to WAL):
+    a schema newer than this program's, or another program's SQLite database (tables but no schema version).
+    A file that is not SQLite at all is left to SQLite to refuse."""
+    from phrasebook.store.migrations import LATEST
+
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(100)
+    except OSError as err:
+        raise PhrasebookError("db.cannot_open", path=path, error=err.strerror or err) from None
+    if len(head) < 100 or not head.startswith(SQLITE_MAGIC):
+        return
+    version = int.from_bytes(head[60:64], "big", signed=True)
+    pages_valid = head[24:28] == head[92:96]  # the page count is trustworthy (written by SQLite >= 3.7)
+    pages = int.from_bytes(head[28:32], "big") if pages_valid else 0
+    if version < 0:  # signed in the header; MIGRATIONS[negative] would run the wrong step
+        raise PhrasebookError("db.not_sqlite", path=path)
+    if version > LATEST:
+        raise PhrasebookError("db.too_new", path=path, found=version, supported=LATEST)
+    if version == 0 and pages > 1:  # a Phrasebook file without a schema version holds nothing yet
+        raise PhrasebookError("dbfile.foreign", path=path)
+
+
+def _existing_parent(path: Path) -> Path | None:
+    for parent in path.absolute().parents:
+        if parent.exists():
+            return parent
+    return None
+
+
+def explain(err: sqlite3.Error, path: Path) -> PhrasebookError:
+    """One clear message for an sqlite3 error met while using the database at `path`."""
+    name = getattr(err, "sqlite_errorname", "") or ""
+    text = str(err)
+    if name.startswith(DAMAGED) or "malformed" in text or "not a database" in text:
+        return PhrasebookError("dbfile.damaged", path=path, error=text)
+    if name.startswith(READ_ONLY) or "readonly" in text:
+        return PhrasebookError("dbfile.read_only", path=path)
+    if name.startswith(BUSY) or "locked" in text:
+        return PhrasebookError("dbfile.busy", path=path, error=text)
+    if name.startswith(IO):
+        return PhrasebookError("db.cannot_open", path=path, error=text)
+    return PhrasebookError("dbfile.error", path=path, error=text)

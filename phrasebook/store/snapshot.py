@@ -1,0 +1,110 @@
+"""SQL for backups and restores: copy a live database with SQLite's backup API, and read what a file holds.
+
+The copy is taken inside one read transaction of the source, so it is a consistent snapshot even while clerks
+answer (WAL readers never block writers), and the counts read in that same transaction describe exactly the
+snapshot copied. Copies are single files (journal_mode=DELETE), never leaving a -wal beside them.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from phrasebook.store.db import BUSY_TIMEOUT_S
+
+# Tables every released schema has (m001); a file without them is not a Phrasebook database.
+CORE_TABLES = ("settings", "scenarios", "decks", "phrases", "translations", "people", "cards", "study_sessions",
+               "reviews")
+COUNTED = ("people", "reviews", "cards", "decks", "cohorts")
+# What reading a damaged file can raise: SQLite's errors, and UnicodeDecodeError when the error text quotes a
+# damaged schema that is not valid UTF-8 (Python then cannot decode SQLite's message).
+SQLITE_ERRORS = (sqlite3.DatabaseError, UnicodeDecodeError)
+
+
+def is_damage(err: BaseException) -> bool:
+    """Does this error say the file is damaged (or not a database at all), rather than busy or unwritable?"""
+    name = getattr(err, "sqlite_errorname", "") or ""
+    return isinstance(err, UnicodeDecodeError) or name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB"))
+
+
+def describe(err: BaseException) -> str:
+    """SQLite's message, or what a UnicodeDecodeError from it means."""
+    return "malformed database schema" if isinstance(err, UnicodeDecodeError) else str(err)
+
+
+@dataclass(frozen=True)
+class Contents:
+    """What a database holds, as a restore or backup summary shows it."""
+
+    schema: int
+    tables: frozenset[str]
+    counts: dict[str, int]
+    last_review: str | None
+
+    @property
+    def is_phrasebook(self) -> bool:
+        return self.schema >= 1 and all(t in self.tables for t in CORE_TABLES)
+
+
+def open_readonly(path: Path) -> sqlite3.Connection:
+    """A connection that can never write the file (mode=ro), in autocommit so we decide the transactions."""
+    uri = "file:" + _uri_path(path) + "?mode=ro"
+    return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
+
+
+def open_plain(path: Path) -> sqlite3.Connection:
+    """A read-write connection with no pragmas: for our own copies (staging files and backups)."""
+    return sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+
+
+def _uri_path(path: Path) -> str:
+    from urllib.parse import quote
+
+    return quote(str(Path(path).absolute()))
+
+
+def contents(conn: sqlite3.Connection) -> Contents:
+    """Schema version, tables, row counts and the last answer's time (raises sqlite3.DatabaseError when the
+    file is not SQLite or is damaged)."""
+    schema = conn.execute("PRAGMA user_version").fetchone()[0]
+    tables = frozenset(r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
+    counts = {name: conn.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in COUNTED if name in tables}
+    last = conn.execute("SELECT max(reviewed_at) FROM reviews").fetchone()[0] if "reviews" in tables else None
+    return Contents(schema=schema, tables=tables, counts=counts, last_review=last)
+
+
+def integrity(conn: sqlite3.Connection) -> str:
+    """'ok', or SQLite's first few complaints joined."""
+    found = [r[0] for r in conn.execute("PRAGMA integrity_check(5)")]
+    return "ok" if found == ["ok"] else "; ".join(found)
+
+
+def broken_references(conn: sqlite3.Connection) -> int:
+    return len(conn.execute("PRAGMA foreign_key_check").fetchall())
+
+
+def copy_to(source: sqlite3.Connection, dest: Path) -> Contents:
+    """Copy `source` into a new file `dest` in one step and one read transaction; returns what was copied."""
+    source.execute("BEGIN")  # one snapshot for the counts and the copy (the backup reuses this transaction)
+    try:
+        copied = contents(source)
+        target = open_plain(dest)
+        try:
+            source.backup(target)
+            target.execute("PRAGMA journal_mode=DELETE")  # the copy is one self-contained file
+        finally:
+            target.close()
+    finally:
+        source.execute("COMMIT")
+    return copied
+
+
+def settle(path: Path) -> None:
+    """Fold a copied -wal into its database file and make it a single file (journal_mode=DELETE)."""
+    conn = open_plain(path)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        conn.close()

@@ -1,0 +1,145 @@
+"""`--db` pointing at something that is not a usable database: one clear message, exit 1, the file unchanged."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from phrasebook.commands import cli
+from phrasebook.errors import PhrasebookError
+from phrasebook.store import open_store
+from phrasebook.store.dbfile import check_file, explain
+
+COMMANDS = (["deck", "list"], ["trainee", "list"], ["doctor"], ["report"], ["trainee", "add", "C9", "王芳"])
+
+
+def snapshot(path: Path) -> dict[str, bytes]:
+    """Every file in the database's folder, so a stray -wal or -shm counts as a change too."""
+    return {p.name: p.read_bytes() for p in sorted(path.parent.iterdir()) if p.is_file()}
+
+
+def cli_refuses(path: Path, *args: str) -> str:
+    result = CliRunner().invoke(cli, ["--db", str(path), *args])
+    assert result.exit_code == 1, (args, result.output)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    return result.output
+
+
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    (tmp_path / "db").mkdir()
+    return tmp_path / "db"
+
+
+def test_zero_byte_file_is_refused_not_turned_into_a_database(folder, run):
+    path = folder / "empty.db"
+    path.write_bytes(b"")
+    for args in COMMANDS:
+        assert "空文件" in cli_refuses(path, *args)
+    assert snapshot(path) == {"empty.db": b""}
+
+
+def test_random_bytes_and_truncated_files_are_refused_untouched(folder, real_db, run):
+    good = real_db.read_bytes()
+    cases = {"random.db": os.urandom(20_000), "header-only.db": good[:100], "half.db": good[: len(good) // 2],
+             "pages.db": good[: (len(good) // 3) // 4096 * 4096], "text.db": "名单,工号\n".encode() * 100}
+    for name, data in cases.items():
+        (folder / name).write_bytes(data)
+    before = snapshot(folder / "x")
+    for name in cases:
+        for args in COMMANDS:
+            out = cli_refuses(folder / name, *args)
+            assert name in out and ("不是本系统的数据库文件" in out or "已损坏" in out), (name, out)
+    assert snapshot(folder / "x") == before
+
+
+def test_directory_is_refused(folder, run):
+    for args in COMMANDS:
+        assert "是一个文件夹" in cli_refuses(folder, *args)
+
+
+def test_another_programs_sqlite_database_is_left_alone(folder, run):
+    path = folder / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE contacts (name TEXT)")
+    conn.execute("INSERT INTO contacts VALUES ('王芳')")
+    conn.commit()
+    conn.close()
+    before = snapshot(path)
+    for args in COMMANDS:
+        assert "其他程序的 SQLite 数据库" in cli_refuses(path, *args)
+    assert snapshot(path) == before
+
+
+def test_damaged_page_deep_in_the_file_is_a_message_not_a_traceback(folder, real_db, run):
+    """SQLite opens the file; the damage shows only when a command reads that table."""
+    path = folder / "damaged.db"
+    shutil.copy(real_db, path)
+    conn = sqlite3.connect(path)
+    page = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'phrases'").fetchone()[0]
+    size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    data = bytearray(path.read_bytes())
+    data[(page - 1) * size:page * size] = b"\xa5" * size
+    path.write_bytes(bytes(data))
+    out = cli_refuses(path, "deck", "list")
+    assert "已损坏" in out and "phrasebook restore" in out
+
+
+def test_read_only_file_is_refused_before_anything_is_written(folder, real_db):
+    path = folder / "ro.db"
+    shutil.copy(real_db, path)
+    path.chmod(0o444)
+    before = snapshot(path)
+    if os.geteuid() != 0:
+        for args in COMMANDS:
+            assert "只读" in cli_refuses(path, *args)
+    else:  # root writes anything: run the CLI without the capability that lets it
+        if not shutil.which("setpriv"):
+            pytest.skip("running as root without setpriv: cannot make a file read-only")
+        done = subprocess.run(["setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--",
+                               sys.executable, "-m", "phrasebook", "--db", str(path), "trainee", "list"],
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 1 and "只读" in done.stderr and "Traceback" not in done.stderr, done.stderr
+    assert snapshot(path) == before
+
+
+def test_check_file_reasons(tmp_path, monkeypatch):
+    check_file(tmp_path / "new.db")  # a new file is fine
+    (tmp_path / "empty.db").write_bytes(b"")
+    with pytest.raises(PhrasebookError) as err:
+        check_file(tmp_path / "empty.db")
+    assert err.value.key == "dbfile.empty"
+    (tmp_path / "empty.db-wal").write_bytes(b"x" * 32)  # everything still in the WAL: SQLite's to open
+    check_file(tmp_path / "empty.db")
+    with pytest.raises(PhrasebookError) as err:
+        check_file(Path("/dev/null"))
+    assert err.value.key == "dbfile.not_file"
+    monkeypatch.setattr(os, "access", lambda path, mode: False)
+    (tmp_path / "a.db").write_bytes(b"SQLite format 3\x00" + bytes(84))
+    with pytest.raises(PhrasebookError) as err:
+        check_file(tmp_path / "a.db")
+    assert err.value.key == "dbfile.unreadable"
+
+
+def test_explain_names_the_problem(tmp_path):
+    db = tmp_path / "x.db"
+    err = sqlite3.DatabaseError("database disk image is malformed")
+    assert explain(err, db).key == "dbfile.damaged"
+    assert explain(sqlite3.OperationalError("attempt to write a readonly database"), db).key == "dbfile.read_only"
+    assert explain(sqlite3.OperationalError("database is locked"), db).key == "dbfile.busy"
+    assert explain(sqlite3.OperationalError("something else"), db).key == "dbfile.error"
+
+
+def test_open_store_on_a_good_database_still_works(real_db):
+    store = open_store(real_db)
+    assert store.value("SELECT count(*) FROM decks") > 0
+    store.close()
