@@ -21,6 +21,7 @@ from click.testing import CliRunner
 from phrasebook import auth
 from phrasebook.doctor import check
 from phrasebook.errors import PhrasebookError
+from phrasebook.people import find_person
 from phrasebook.scheduler import GOOD
 from phrasebook.session import DrillSession
 from phrasebook.store import open_store
@@ -99,7 +100,8 @@ def test_after_upgrade_a_trainee_logs_in_and_answers(version, tmp_path, clock):
     store = open_store(load(version, tmp_path / "old.db"))
     clock.now = datetime(2026, 12, 15, 1, 0, tzinfo=timezone.utc)
     reviews = store.value("SELECT count(*) FROM reviews")
-    person = auth.login(store, "A1001", "", now=clock())  # a trainee without a PIN, studying en + ja
+    # a trainee without a PIN, studying en + ja: chooses one at the first login after the upgrade
+    person = auth.first_login(store, find_person(store, "A1001"), "2468", now=clock())
     session = DrillSession(store, person, clock=clock)
     answered = 0
     while answered < 3 and (prompt := session.next()) is not None:

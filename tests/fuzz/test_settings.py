@@ -45,7 +45,7 @@ def mini_template(tmp_path_factory) -> Path:
         shutil.copy(shared, decks)
     store = open_store(folder / "p.db")
     sync_folder(store, decks)
-    create_person(store, name="王芳", staff_no="C1", now=NOW)
+    create_person(store, name="王芳", staff_no="C1", secret="2468", now=NOW)
     store.close()
     return folder / "p.db"
 
@@ -72,7 +72,7 @@ def test_a_person_with_odd_settings_logs_in_and_drills(mini_template, text):
     try:
         with store.write() as conn:  # as a hand edit or another program would leave it
             conn.execute("UPDATE people SET settings = ? WHERE staff_no = 'C1'", (text,))
-        person = auth.login(store, "C1", "", now=NOW)
+        person = auth.login(store, "C1", "2468", now=NOW)
         assert_usable(person.settings)
         session = DrillSession(store, person, clock=lambda: NOW)
         session.next()  # 0 new cards a day is a valid setting: nothing to show is fine, raising is not
