@@ -17,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from phrasebook.clock import iso
-from phrasebook.people import StudySettings, create_person
+from phrasebook.people import MAX_NEW_PER_DAY, MAX_REVIEWS_PER_DAY, StudySettings, create_person
 from phrasebook.session import DrillSession, prepare
 from phrasebook.store import cards as cards_q
 from phrasebook.store import (
@@ -45,7 +45,8 @@ def build(path: Path, n_cards: int, seed: int = 7):
                     "languages": list(LANGS), "source": "bench", "digest": "x"}
             content.save_deck(conn, deck=deck, position=d // per_deck, phrases=rows, now=iso(NOW))
     person = create_person(store, name="基准", staff_no="BENCH",
-                           settings=StudySettings(languages=LANGS, new_per_day=10**6, reviews_per_day=10**6))
+                           settings=StudySettings(languages=LANGS, new_per_day=MAX_NEW_PER_DAY,
+                                                  reviews_per_day=MAX_REVIEWS_PER_DAY))
     prepare(store, person)
     states = []
     for card_id in cards_q.card_ids(store, person.id):
@@ -70,6 +71,7 @@ def card_state(card_id, state, step, stability, difficulty, due, last_review, re
 def measure(n_cards: int, answers: int = 3000) -> list[float]:
     with tempfile.TemporaryDirectory() as tmp:
         store, person = build(Path(tmp) / "bench.db", n_cards)
+        store.start_checkpointer()  # as the app does: WAL checkpoints in the background, not inside answers
         clock_now = [NOW]
         session = DrillSession(store, person, clock=lambda: clock_now[0])
         rng = random.Random(1)

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bigdb import UNTIL, big_db
 
 from phrasebook.cohorts import list_cohorts, members
-from phrasebook.people import StudySettings, update_settings
+from phrasebook.people import MAX_REVIEWS_PER_DAY, StudySettings, update_settings
 from phrasebook.session import DrillSession
 from phrasebook.store import open_store
 
@@ -38,7 +38,7 @@ def main(answers: int = 2000) -> None:
                      key=lambda p: store.value("SELECT count(*) FROM reviews WHERE person_id = ?", (p.id,)))
         person = update_settings(store, person, StudySettings(languages=person.settings.languages,
                                                               new_per_day=person.settings.new_per_day,
-                                                              reviews_per_day=10**6))
+                                                              reviews_per_day=MAX_REVIEWS_PER_DAY))
         now = [UNTIL + timedelta(days=10)]  # ten days away: plenty due, and the pace asks for new cards
         t0 = time.perf_counter()
         session = DrillSession(store, person, clock=lambda: now[0])
