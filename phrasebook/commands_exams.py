@@ -15,6 +15,7 @@ import click
 from phrasebook.clock import utcnow
 from phrasebook.errors import PhrasebookError
 from phrasebook.i18n import t
+from phrasebook.sheets import as_text
 
 FORMATS = ("table", "csv", "xlsx", "json")
 TABLES = ("trainees", "items")
@@ -62,7 +63,7 @@ def register(cli: click.Group, group_cls: type[click.Group]) -> None:
     def exam_list(opts, cohort_name) -> None:
         from phrasebook.cohorts import get_cohort
         from phrasebook.commands_people import _table
-        from phrasebook.exam_results import all_results, as_text, summary_sheet
+        from phrasebook.exam_results import all_results, summary_sheet
 
         store = opts.store(sync=False)
         results = all_results(store, now=utcnow(), cohort=get_cohort(store, cohort_name) if cohort_name else None)
@@ -132,12 +133,12 @@ def register(cli: click.Group, group_cls: type[click.Group]) -> None:
                 sys.stdout.write(text)
         elif fmt == "csv":
             if output:
-                write_csv(output, sheet.headers, er.as_text(sheet))
+                write_csv(output, sheet.headers, as_text(sheet))
             else:
                 import io
 
                 buffer = io.StringIO()
-                write_csv(buffer, sheet.headers, er.as_text(sheet))
+                write_csv(buffer, sheet.headers, as_text(sheet))
                 click.echo(buffer.getvalue(), nl=False)
         else:
             write_xlsx(output, er.sheets(results))
@@ -170,11 +171,11 @@ def _print_results(results, er) -> None:
                  pass_mark=f"{r.exam.pass_mark:.0%}"))
     trainees = er.trainee_sheet(r)
     keep = (0, 1, 2, 3, 4, 5, 7, 8)
-    _table([trainees.headers[i] for i in keep], [[row[i] for i in keep] for row in er.as_text(trainees)])
+    _table([trainees.headers[i] for i in keep], [[row[i] for i in keep] for row in as_text(trainees)])
     items = er.item_sheet(r)
     keep = (0, 3, 4, 5, 6, 7, 8, 9)
     click.echo("\n" + items.title)
-    _table([items.headers[i] for i in keep], [[row[i] for i in keep] for row in er.as_text(items)])
+    _table([items.headers[i] for i in keep], [[row[i] for i in keep] for row in as_text(items)])
 
 
 def _pct(value: float | None) -> str:

@@ -12,6 +12,7 @@ import click
 from phrasebook.clock import utcnow
 from phrasebook.errors import PhrasebookError
 from phrasebook.i18n import t
+from phrasebook.sheets import as_text
 
 FORMATS = ("table", "csv", "xlsx", "json")
 DEMO_YEARS = (1971, 9000)  # demo histories reach months before --until and years after it
@@ -101,12 +102,12 @@ def register(cli: click.Group, group_cls: type[click.Group]) -> None:
         elif fmt == "csv":
             sheet = export.trainee_sheet(report)
             if output:
-                write_csv(output, sheet.headers, export.as_text(sheet))
+                write_csv(output, sheet.headers, as_text(sheet))
             else:
                 import io
 
                 buffer = io.StringIO()
-                write_csv(buffer, sheet.headers, export.as_text(sheet))
+                write_csv(buffer, sheet.headers, as_text(sheet))
                 click.echo(buffer.getvalue(), nl=False)
         elif fmt == "xlsx":
             from phrasebook.exam_results import all_results, summary_sheet
@@ -161,10 +162,10 @@ def _print_tables(report, export) -> None:
     cohorts = export.cohort_sheet(report)
     keep = (0, 4, 5, 6, 7, 8, 10)  # cohort, trainees, the four statuses, completion
     click.echo(cohorts.title)
-    _table([cohorts.headers[i] for i in keep], [[row[i] for i in keep] for row in export.as_text(cohorts)])
+    _table([cohorts.headers[i] for i in keep], [[row[i] for i in keep] for row in as_text(cohorts)])
     trainees = export.trainee_sheet(report)
     keep = (0, 1, 2, 5, 6, 7, 8, 10, 12, 15)  # staff no, name, dept, status, on track, %, %, answers, last, recall
     click.echo("\n" + trainees.title)
-    _table([trainees.headers[i] for i in keep], [[row[i] for i in keep] for row in export.as_text(trainees)])
+    _table([trainees.headers[i] for i in keep], [[row[i] for i in keep] for row in as_text(trainees)])
     counts = report.status_counts()
     click.echo("\n" + "  ".join(f"{t(f'report.status.{s}')} {n}" for s, n in counts.items()))

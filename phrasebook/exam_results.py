@@ -20,11 +20,10 @@ from phrasebook.exams import Exam, list_exams
 from phrasebook.i18n import t
 from phrasebook.people import Person
 from phrasebook.scheduler import Scheduler
-from phrasebook.sheets import Sheet
+from phrasebook.sheets import PCT, Sheet
 from phrasebook.store import Store
 from phrasebook.store import exams as q
 
-PCT = "0.0%"
 NOT_SAT, IN_PROGRESS, SAT = "not_sat", "in_progress", "sat"
 
 
@@ -189,22 +188,6 @@ def item_sheet(r: ExamResults) -> Sheet:
 
 def sheets(r: ExamResults) -> list[Sheet]:
     return [summary_sheet([r]), trainee_sheet(r), item_sheet(r)]
-
-
-def as_text(sheet: Sheet) -> list[list[str]]:
-    """Rows as text (CSV, terminal): shares as "45.0%", nothing as ""."""
-    out = []
-    for row in sheet.rows:
-        cells = []
-        for i, value in enumerate(row):
-            if value is None:
-                cells.append("")
-            elif sheet.formats.get(i) == PCT:
-                cells.append(f"{value:.1%}")
-            else:
-                cells.append(str(value))
-        out.append(cells)
-    return out
 
 
 def to_json(r: ExamResults) -> dict:

@@ -7,9 +7,8 @@ from datetime import date, datetime
 
 from phrasebook.i18n import current, t
 from phrasebook.reports import STATUSES, UNASSIGNED, Report
-from phrasebook.sheets import Sheet
+from phrasebook.sheets import PCT, Sheet
 
-PCT = "0.0%"
 STATUS_ORDER = (*STATUSES, UNASSIGNED)
 
 
@@ -63,22 +62,6 @@ def distribution_sheet(report: Report) -> Sheet:
 def sheets(report: Report) -> list[Sheet]:
     return [cohort_sheet(report), trainee_sheet(report), leech_sheet(report), daily_sheet(report),
             distribution_sheet(report)]
-
-
-def as_text(sheet: Sheet) -> list[list[str]]:
-    """Rows as text for CSV and the terminal: percentage columns as "45.0%"."""
-    out = []
-    for row in sheet.rows:
-        cells = []
-        for i, value in enumerate(row):
-            if value is None:
-                cells.append("")
-            elif sheet.formats.get(i) == PCT:
-                cells.append(f"{value:.1%}")
-            else:
-                cells.append(str(value))
-        out.append(cells)
-    return out
 
 
 def to_json(report: Report) -> dict:

@@ -31,6 +31,15 @@ class Sheet:
     formats: dict[int, str] = field(default_factory=dict)  # column index → Excel number format, e.g. "0%"
 
 
+PCT = "0.0%"  # shares (0–1) in a sheet: a percentage with one decimal in XLSX, "45.0%" as text
+
+
+def as_text(sheet: Sheet) -> list[list[str]]:
+    """Rows as text for CSV and the terminal: shares as "45.0%", nothing as ""."""
+    return [["" if value is None else f"{value:.1%}" if sheet.formats.get(i) == PCT else str(value)
+             for i, value in enumerate(row)] for row in sheet.rows]
+
+
 def cell_text(value: object) -> str:
     """A cell as text: 1001.0 (a number typed into a spreadsheet) → "1001", dates → ISO, None → ""."""
     if value is None:

@@ -9,9 +9,9 @@ import pytest
 from openpyxl import load_workbook
 
 from phrasebook.errors import PhrasebookError
-from phrasebook.exam_results import all_results, as_text, exam_results, sheets, summary_sheet, to_json, trainee_sheet
+from phrasebook.exam_results import all_results, exam_results, sheets, summary_sheet, to_json, trainee_sheet
 from phrasebook.exam_sitting import answer, questions, start, submit
-from phrasebook.sheets import write_csv, write_xlsx
+from phrasebook.sheets import as_text, write_csv, write_xlsx
 from tests.test_exam_sitting import key_of, right_option, wrong_option
 from tests.test_exams import define, people, store  # noqa: F401  (fixtures)
 

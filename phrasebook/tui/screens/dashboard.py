@@ -20,9 +20,9 @@ from phrasebook import auth
 from phrasebook.cohorts import get_cohort, list_cohorts
 from phrasebook.i18n import t
 from phrasebook.people import Person, list_people
-from phrasebook.report_export import STATUS_ORDER, as_text, cohort_sheet, leech_sheet, trainee_sheet
+from phrasebook.report_export import STATUS_ORDER, cohort_sheet, leech_sheet, trainee_sheet
 from phrasebook.reports import STATUSES, Report, build_report
-from phrasebook.sheets import Sheet
+from phrasebook.sheets import Sheet, as_text
 from phrasebook.tui.widgets.keybar import KeyBar
 
 KEYS = [("h", "dash.key_home"), ("c", "dash.key_cohorts"), ("e", "exam_tui.key_exams"), ("n", "keys.new_trainee"),

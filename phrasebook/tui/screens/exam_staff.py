@@ -17,11 +17,12 @@ from phrasebook import auth
 from phrasebook.cohorts import Cohort, get_cohort, list_cohorts
 from phrasebook.decks import LANGUAGES
 from phrasebook.errors import PhrasebookError
-from phrasebook.exam_results import ExamResults, as_text, exam_results, item_sheet, summary_sheet, trainee_sheet
+from phrasebook.exam_results import ExamResults, exam_results, item_sheet, summary_sheet, trainee_sheet
 from phrasebook.exam_sitting import local, review
 from phrasebook.exams import EXAM_MODES, Exam, create_exam, delete_exam, edit_exam, get_exam, list_exams
 from phrasebook.i18n import current, t
 from phrasebook.people import Person
+from phrasebook.sheets import as_text
 from phrasebook.store import content as content_q
 from phrasebook.store import exams as exams_q
 from phrasebook.tui.screens.dashboard import fill
