@@ -6,8 +6,6 @@ login of its own; the role rules (a cohort's trainer or a coordinator) apply in 
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 
 import click
@@ -114,8 +112,9 @@ def register(cli: click.Group, group_cls: type[click.Group]) -> None:
     @click.pass_obj
     def exam_results_cmd(opts, which, fmt, table, output) -> None:
         from phrasebook import exam_results as er
+        from phrasebook.commands_reports import emit_csv, emit_json
         from phrasebook.exams import get_exam
-        from phrasebook.sheets import write_csv, write_xlsx
+        from phrasebook.sheets import write_xlsx
 
         if fmt == "xlsx" and output is None:
             raise PhrasebookError("report.err.xlsx_needs_file")
@@ -126,20 +125,9 @@ def register(cli: click.Group, group_cls: type[click.Group]) -> None:
             _print_results(results, er)
             return
         if fmt == "json":
-            text = json.dumps(er.to_json(results), ensure_ascii=False, indent=2) + "\n"
-            if output:
-                output.write_text(text, encoding="utf-8")
-            else:
-                sys.stdout.write(text)
+            emit_json(er.to_json(results), output)
         elif fmt == "csv":
-            if output:
-                write_csv(output, sheet.headers, as_text(sheet))
-            else:
-                import io
-
-                buffer = io.StringIO()
-                write_csv(buffer, sheet.headers, as_text(sheet))
-                click.echo(buffer.getvalue(), nl=False)
+            emit_csv(sheet, output)
         else:
             write_xlsx(output, er.sheets(results))
         if output:

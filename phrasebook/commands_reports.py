@@ -89,7 +89,7 @@ def register(cli: click.Group, group_cls: type[click.Group]) -> None:
         from phrasebook import report_export as export
         from phrasebook.cohorts import get_cohort
         from phrasebook.reports import build_report
-        from phrasebook.sheets import write_csv, write_xlsx
+        from phrasebook.sheets import write_xlsx
 
         if fmt == "xlsx" and output is None:
             raise PhrasebookError("report.err.xlsx_needs_file")
@@ -97,18 +97,9 @@ def register(cli: click.Group, group_cls: type[click.Group]) -> None:
         report = build_report(store, now=utcnow(), cohort=get_cohort(store, cohort_name) if cohort_name else None,
                               department=department, status=status, days=days)
         if fmt == "json":
-            text = json.dumps(export.to_json(report), ensure_ascii=False, indent=2)
-            _emit(text, output)
+            emit_json(export.to_json(report), output)
         elif fmt == "csv":
-            sheet = export.trainee_sheet(report)
-            if output:
-                write_csv(output, sheet.headers, as_text(sheet))
-            else:
-                import io
-
-                buffer = io.StringIO()
-                write_csv(buffer, sheet.headers, as_text(sheet))
-                click.echo(buffer.getvalue(), nl=False)
+            emit_csv(export.trainee_sheet(report), output)
         elif fmt == "xlsx":
             from phrasebook.exam_results import all_results, summary_sheet
 
@@ -147,11 +138,27 @@ def register(cli: click.Group, group_cls: type[click.Group]) -> None:
                      trainer=result.staff_numbers["trainer"], pin=DEMO_PIN, trainee=result.staff_numbers["trainee"]))
 
 
-def _emit(text: str, output: Path | None) -> None:
+def emit_json(data: object, output: Path | None) -> None:
+    """JSON to the file, or to stdout."""
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if output:
-        output.write_text(text + "\n", encoding="utf-8")
+        output.write_text(text, encoding="utf-8")
     else:
-        sys.stdout.write(text + "\n")
+        sys.stdout.write(text)
+
+
+def emit_csv(sheet, output: Path | None) -> None:
+    """One sheet as CSV (with a BOM, for spreadsheets) to the file, or to stdout."""
+    import io
+
+    from phrasebook.sheets import write_csv
+
+    if output:
+        write_csv(output, sheet.headers, as_text(sheet))
+    else:
+        buffer = io.StringIO()
+        write_csv(buffer, sheet.headers, as_text(sheet))
+        click.echo(buffer.getvalue(), nl=False)
 
 
 def _print_tables(report, export) -> None:
