@@ -192,10 +192,12 @@ def answer(store: Store, attempt: Attempt, question: Question, *, typed: str | N
                      else None, picked=item_option, mode=mode, at=iso(now)):
         return
     fresh = get_attempt(store, attempt.id)
-    if not fresh.submitted:
-        submit(store, fresh, now=now, scheduler=scheduler)
-        raise PhrasebookError("exam.err.time_up")
-    raise PhrasebookError("exam.err.submitted")
+    if fresh.submitted:
+        raise PhrasebookError("exam.err.submitted")
+    if now < fresh.deadline:  # not the clock: an item that is not on this paper
+        raise PhrasebookError("exam.err.bad_option", n=picked + 1 if picked is not None else 0)
+    submit(store, fresh, now=now, scheduler=scheduler)
+    raise PhrasebookError("exam.err.time_up")
 
 
 # -- scoring -------------------------------------------------------------------------------------------------
@@ -270,6 +272,7 @@ def log_reviews(store: Store, attempt: Attempt, *, now: datetime, scheduler: Sch
     if q.attempt(store, attempt.id)["reviews_logged"]:
         return 0
     scheduler = scheduler or Scheduler()
+    now = min(now, attempt.deadline)  # an attempt left open is logged as sat, not as when someone next looked
     rows = [r for r in q.answer_key(store, attempt.id) if r["rating"] is not None]
     spent = (min(now, attempt.deadline) - attempt.started_at).total_seconds() * 1000
     duration = int(min(MAX_REVIEW_MS, spent / len(rows))) if rows else None
@@ -281,9 +284,11 @@ def log_reviews(store: Store, attempt: Attempt, *, now: datetime, scheduler: Sch
         before = card_state(cards_q.card(store, card_id))
         counted = exam_counts(before, r["rating"], now)
         after = scheduler.review(card_id, before, r["rating"], now).to_dict() if counted else None
-        # One key per attempt and item: logging again after a crash finds it instead of answering twice.
+        # One key per attempt and item: logging again after a crash finds it instead of answering twice. The
+        # person and start time are in it because row ids come back after an exam is deleted.
         saved = cards_q.record_answer(
-            store, key=f"exam:{attempt.id}:{r['item_id']}", card_id=card_id, person_id=attempt.person_id,
+            store, key=f"exam:{attempt.person_id}:{iso(attempt.started_at)}:{attempt.id}:{r['item_id']}",
+            card_id=card_id, person_id=attempt.person_id,
             session_id=attempt.session_id, rating=r["rating"], reviewed_at=iso(now), duration_ms=duration,
             mode=logged(EXAM_PREFIX + (r["asked"] or r["mode"]), scheduled=counted), before=before.to_dict(),
             after=after)

@@ -36,6 +36,7 @@ def isolated(tmp_path, monkeypatch):
     monkeypatch.setenv(paths.ENV_HOME, str(tmp_path / "home"))
     monkeypatch.setenv(paths.ENV_AUDIO, str(tmp_path / "audio"))
     monkeypatch.delenv(paths.ENV_DB, raising=False)
+    monkeypatch.delenv(paths.ENV_BACKUPS, raising=False)
     monkeypatch.setenv(paths.ENV_MOUNTINFO, os.devnull)  # no network-filesystem warning where CI's /tmp is NFS
     monkeypatch.delenv("PHRASEBOOK_PLAYER", raising=False)
     monkeypatch.delenv(i18n.ENV_UI_LANG, raising=False)

@@ -107,7 +107,7 @@ def progress(store: Store, person_id: int, deck_id: str, lang: str, *, since: st
                AND c.active = 1) AS mastered,
               (SELECT count(*) FROM reviews r JOIN cards c ON c.id = r.card_id
                WHERE r.person_id = :person AND r.reviewed_at >= :since AND r.kind = 'review'
-               AND r.state_before = 0 AND c.deck_id = :deck AND c.lang = :lang
+               AND r.state_before = 0 AND c.deck_id = :deck AND c.lang = :lang AND r.mode NOT LIKE 'extra%'
                AND NOT EXISTS (SELECT 1 FROM reviews u WHERE u.undoes = r.id)) AS introduced_today""",
         {"person": person_id, "deck": deck_id, "lang": lang, "since": since, "at": at_us},
     )

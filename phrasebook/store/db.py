@@ -112,11 +112,10 @@ class Store:
         except OSError:
             return
         self.conn.execute(f"PRAGMA busy_timeout = {CHECKPOINT_TIMEOUT_MS}")
-        try:
+        try:  # after COMMIT: the answer is saved, so no error here may report it as failed
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-        except sqlite3.OperationalError as err:
-            if not is_busy(err):
-                raise
+        except sqlite3.Error:
+            pass
         finally:
             self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
 

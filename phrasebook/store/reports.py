@@ -85,7 +85,7 @@ def introduced_since(store: Store, *, cohort_id: int | None, department: str | N
     rows = store.rows(
         f"""SELECT r.person_id, c.deck_id, c.lang, count(*) FROM reviews r JOIN cards c ON c.id = r.card_id
             WHERE r.person_id IN ({SCOPE}) AND r.reviewed_at >= :since AND r.kind = 'review' AND r.state_before = 0
-              AND NOT EXISTS (SELECT 1 FROM reviews u WHERE u.undoes = r.id)
+              AND r.mode NOT LIKE 'extra%' AND NOT EXISTS (SELECT 1 FROM reviews u WHERE u.undoes = r.id)
             GROUP BY r.person_id, c.deck_id, c.lang""",
         {"cohort": cohort_id, "department": department, "since": since},
     )
