@@ -16,6 +16,7 @@ After the due date the figure says whether the clerk still knows it, so "complet
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -99,18 +100,24 @@ def _assignment(row) -> Assignment:
                       lang=row["lang"], due_on=date.fromisoformat(row["due_on"]), target=row["target"])
 
 
-def parse_target(value: object) -> float:
-    """A target as people write it: 0.9, 90, "90%" → 0.9."""
-    text = str(value).strip().rstrip("%").strip()
+def parse_share(value: object, error: str) -> float:
+    """A share as people write it: 0.9, 90, "90%" → 0.9 ("1%" is 0.01: a percent sign always means percent).
+    Used for assignment targets and exam pass marks; `error` is the message key naming the field."""
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    percent = text.endswith("%")
     try:
-        number = float(text)
+        number = float(text.rstrip("%").strip())
     except ValueError:
-        raise PhrasebookError("assign.err.target", value=value) from None
-    if number > 1:
+        raise PhrasebookError(error, value=value) from None
+    if percent or number > 1:
         number /= 100
     if not 0 < number <= 1:
-        raise PhrasebookError("assign.err.target", value=value)
+        raise PhrasebookError(error, value=value)
     return number
+
+
+def parse_target(value: object) -> float:
+    return parse_share(value, "assign.err.target")
 
 
 def assign(store: Store, *, deck_ids: list[str], langs: list[str], due_on: object, now: datetime,

@@ -119,17 +119,10 @@ def _whole(value: object, field: str, low: int, high: int) -> int:
 
 
 def parse_pass_mark(value: object) -> float:
-    """60, "60%", 0.6 → 0.6."""
-    text = clean_text(value).rstrip("%").strip()
-    try:
-        number = float(text)
-    except ValueError:
-        raise PhrasebookError("exam.err.pass_mark", value=value) from None
-    if number > 1:
-        number /= 100
-    if not 0 < number <= 1:
-        raise PhrasebookError("exam.err.pass_mark", value=value)
-    return number
+    """60, "60%", 0.6 → 0.6 (the same rule as assignment targets)."""
+    from phrasebook.assignments import parse_share
+
+    return parse_share(value, "exam.err.pass_mark")
 
 
 def _codes(values: Sequence[str] | str) -> list[str]:

@@ -41,7 +41,8 @@ def setup(mini_store, clock):
 
 
 def test_target_forms():
-    assert parse_target("90%") == parse_target(90) == parse_target("0.9") == 0.9
+    assert parse_target("90%") == parse_target(90) == parse_target("0.9") == parse_target("９０％") == 0.9
+    assert parse_target("1%") == 0.01 and parse_target("0.5%") == 0.005  # a percent sign always means percent
     for bad in ("abc", 0, "150%", -1):
         with pytest.raises(PhrasebookError):
             parse_target(bad)
