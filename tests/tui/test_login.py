@@ -135,3 +135,39 @@ async def test_a_full_width_staff_number_finds_the_person(staffed):
         await app.screen.query_one("#staff_no").action_submit()
         await pilot.pause()
         assert isinstance(app.screen, PinScreen) and app.screen.person.staff_no == "C1"
+
+
+def type_ahead(app, keys: str) -> None:
+    """Keys as a terminal delivers a fast typist, a paste or tmux: all queued before the app handles the first."""
+    from textual import events
+
+    for ch in keys:
+        key = "enter" if ch == "\r" else ch
+        app.post_message(events.Key(key, None if ch == "\r" else ch))
+
+
+async def test_keys_typed_ahead_follow_the_field_they_were_meant_for(staffed, clock):
+    app = staffed
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#staff_no").focus()
+        await pilot.press(*"C1", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PinScreen) and app.screen.choosing
+        type_ahead(app, "2468\r2468\r")
+        for _ in range(5):
+            await pilot.pause()
+        assert isinstance(app.screen, HomeScreen), text_of(app.screen)
+        assert auth.login(app.store, "C1", "2468", now=clock()).staff_no == "C1"
+
+
+async def test_first_run_form_typed_ahead(db_path, mini_decks, clock):
+    app = make_app(db_path, clock=clock, decks_dir=mini_decks)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, FirstCoordinatorScreen)
+        type_ahead(app, "Liu\rK001\rdesk\r2468\r2468\r")
+        for _ in range(5):
+            await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen), text_of(app.screen)
+        assert auth.login(app.store, "K001", "2468", now=clock()).name == "Liu"

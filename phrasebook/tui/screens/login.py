@@ -18,6 +18,7 @@ from phrasebook import auth
 from phrasebook.errors import PhrasebookError
 from phrasebook.i18n import t
 from phrasebook.people import Person, create_person, find_person, get_person, list_people
+from phrasebook.tui.widgets.field import Field
 from phrasebook.tui.widgets.keybar import KeyBar
 
 KEYS = [("Enter", "keys.choose"), ("Tab", "login2.key_staff_no"), ("F2", "keys.language"), ("?", "keys.help"),
@@ -114,8 +115,8 @@ class PinScreen(ModalScreen[Person | None]):
         with Vertical(id="pin-box"):
             if self.choosing:
                 yield Label(t("login3.choose_for", name=p.name, staff_no=p.staff_no), classes="title")
-                yield Input(placeholder=t("login3.new_pin"), password=True, id="pin")
-                yield Input(placeholder=t("login2.pin_again"), password=True, id="pin2")
+                yield Field(placeholder=t("login3.new_pin"), password=True, id="pin")
+                yield Field(placeholder=t("login2.pin_again"), password=True, id="pin2")
             else:
                 yield Label(t("login2.pin_for", name=p.name, staff_no=p.staff_no), classes="title")
                 yield Input(placeholder=t("login2.pin"), password=True, id="pin")
@@ -127,8 +128,7 @@ class PinScreen(ModalScreen[Person | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if self.choosing and event.input.id == "pin":
-            self.query_one("#pin2", Input).focus()
-            return
+            return  # the Field has moved on to the second box
         try:
             person = self._enter(event.input.value)
         except PhrasebookError as err:
@@ -165,7 +165,7 @@ class PersonForm(ModalScreen[Person | None]):
         with Vertical(id="new"):
             yield Label(t(self.TITLE_KEY), classes="title")
             for field, key, secret in self.FIELDS:
-                yield Input(placeholder=t(key), id=field, password=secret)
+                yield Field(placeholder=t(key), id=field, password=secret)
             yield Button(t("login.create"), id="create", variant="primary")
             yield Static("", id="error", classes="error")
             yield Static(t(self.HINT_KEY), classes="hint")
@@ -177,8 +177,6 @@ class PersonForm(ModalScreen[Person | None]):
         inputs = list(self.query(Input))
         if event.input is inputs[-1] or (all(i.value.strip() for i in inputs[:2]) and event.input is inputs[1]):
             self.create()
-        else:
-            self.focus_next()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "create":
@@ -217,8 +215,6 @@ class FirstCoordinatorScreen(PersonForm):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "pin2":
             self.create()
-        else:
-            self.focus_next()
 
     def make(self, value: dict[str, str]) -> Person:
         if value["pin"] != value["pin2"]:

@@ -21,6 +21,7 @@ from phrasebook.errors import PhrasebookError
 from phrasebook.i18n import current, t
 from phrasebook.people import Person, find_person
 from phrasebook.store import content as content_q
+from phrasebook.tui.widgets.field import Field
 from phrasebook.tui.widgets.keybar import KeyBar
 
 COHORT_KEYS = [("Enter", "trainer.key_members"), ("n", "cohort_tui.key_new"), ("i", "trainer.key_import"),
@@ -181,7 +182,7 @@ class FormScreen(ModalScreen[bool]):
         inputs = list(self.query(Input))
         if event.input is inputs[-1]:
             self.action_submit()
-        else:
+        elif not isinstance(event.input, Field):  # a Field has moved on by itself
             self.focus_next()
 
     def fail(self, err: PhrasebookError) -> None:
@@ -205,11 +206,11 @@ class CreateCohortScreen(FormScreen):
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
             yield Label(t("cohort_tui.title"), classes="title")
-            yield Input(placeholder=t("cohort_tui.name"), id="name")
-            yield Input(placeholder=t("cohort_tui.starts_on"), id="starts_on")
-            yield Input(placeholder=t("cohort_tui.ends_on"), id="ends_on")
+            yield Field(placeholder=t("cohort_tui.name"), id="name")
+            yield Field(placeholder=t("cohort_tui.starts_on"), id="starts_on")
+            yield Field(placeholder=t("cohort_tui.ends_on"), id="ends_on")
             if self.viewer.role == "coordinator":
-                yield Input(value=self.viewer.staff_no, placeholder=t("cohort_tui.trainer"), id="trainer")
+                yield Field(value=self.viewer.staff_no, placeholder=t("cohort_tui.trainer"), id="trainer")
             else:
                 yield Static(t("cohort_tui.trained_by_you", name=self.viewer.name), classes="hint")
             yield Static("", id="error", classes="error")
@@ -244,7 +245,7 @@ class EnrolScreen(CohortForm):
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
             yield Label(t("trainer.enrol_title", cohort=self.cohort.name), classes="title")
-            yield Input(placeholder=t("trainer.enrol_staff_nos"), id="staff_nos")
+            yield Field(placeholder=t("trainer.enrol_staff_nos"), id="staff_nos")
             yield Static("", id="error", classes="error")
             yield Static(t("trainer.form_hint"), classes="hint")
 
@@ -267,7 +268,7 @@ class RosterImportScreen(CohortForm):
     def compose(self) -> ComposeResult:
         with Vertical(classes="form wide"):
             yield Label(t("trainer.import_title", cohort=self.cohort.name), classes="title")
-            yield Input(placeholder=t("trainer.import_path"), id="path")
+            yield Field(placeholder=t("trainer.import_path"), id="path")
             yield Static("", id="error", classes="error")
             yield Static(t("trainer.import_hint"), classes="hint")
 
@@ -306,8 +307,8 @@ class AssignScreen(CohortForm):
             yield Label(title, classes="title")
             yield SelectionList(*[(d["title_zh"] if zh else d["title_en"], d["id"]) for d in decks], id="decks")
             yield SelectionList(*[(t(f"lang.{code}"), code) for code in LANGUAGES], id="langs")
-            yield Input(placeholder=t("trainer.assign_due"), id="due", value=self.cohort.ends_on.isoformat())
-            yield Input(placeholder=t("trainer.assign_target"), id="target", value="90%")
+            yield Field(placeholder=t("trainer.assign_due"), id="due", value=self.cohort.ends_on.isoformat())
+            yield Field(placeholder=t("trainer.assign_target"), id="target", value="90%")
             yield Static("", id="error", classes="error")
             yield Static(t("trainer.assign_hint"), classes="hint")
 
