@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from phrasebook.decks import Deck
 
 
-DERIVATION_VERSION = "3"  # bump when pinyin/romanisation code changes what it derives
+DERIVATION_VERSION = "4"  # bump when pinyin/romanisation code changes what it derives
 DERIVATION_FILES = ("_pinyin.toml", "_romaji.toml")
 
 

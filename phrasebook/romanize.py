@@ -49,10 +49,52 @@ def japanese(text: str) -> str:
 NASALISE = (("k", "ng"), ("t", "n"), ("p", "m"))
 
 
+# Sound changes across a syllable boundary that korean-romanizer leaves out, applied to the Hangul before it
+# runs (indices into Unicode's composed syllables: initial·21·28 + medial·28 + final). A final ㄱ/ㄷ/ㅂ/ㅈ
+# before the ㅎ of a verb ending (하다, the passive 히/혀) merges into an aspirate (부족한 bujokan, 예약해
+# yeyakae, 맞히다 machida, 적혀 jeokyeo); before a noun's ㅎ Revised Romanization keeps the h (입학 iphak,
+# 취업허가증 chwieopheogajeung), and the deck's nouns are where that matters. A final ㅎ before ㅅ is silent
+# (괜찮습니다 gwaenchanseumnida: Revised Romanization does not write the tensing); a final ㄷ/ㅌ before 이, or
+# ㄷ before 히, palatalises (굳이 guji, 같이 gachi, 닫히다 dachida).
+_ASPIRATE = {1: (0, 15), 7: (0, 16), 17: (0, 17), 22: (0, 14), 9: (8, 15), 5: (4, 14)}  # final → (kept, initial)
+_SILENT_H = {27: 0, 6: 4, 15: 8}  # final ㅎ, ㄶ, ㅀ → what is left of it
+_PALATAL = {7: 12, 25: 14}  # final ㄷ, ㅌ before 이 → initial ㅈ, ㅊ
+_VERB_H = set("하한할함합해했히힌힐혀혔")
+_S, _NULL, _CH, _I = 9, 11, 14, 20
+
+
+def _split(ch: str) -> list[int] | None:
+    code = ord(ch) - 0xAC00
+    return [code // 588, code % 588 // 28, code % 28] if 0 <= code < 11172 else None
+
+
+def _join(parts: list[int]) -> str:
+    return chr(0xAC00 + parts[0] * 588 + parts[1] * 28 + parts[2])
+
+
+def _hangul_sounds(text: str) -> str:
+    chars = list(text)
+    for i in range(len(chars) - 1):
+        this, nxt = _split(chars[i]), _split(chars[i + 1])
+        if this is None or nxt is None:
+            continue
+        final = this[2]
+        if chars[i + 1] in _VERB_H and final in _ASPIRATE:
+            this[2], nxt[0] = _ASPIRATE[final]
+            if final == 7 and nxt[1] == _I:
+                nxt[0] = _CH
+        elif nxt[0] == _S and final in _SILENT_H:
+            this[2] = _SILENT_H[final]
+        elif nxt[0] == _NULL and nxt[1] == _I and final in _PALATAL:
+            this[2], nxt[0] = 0, _PALATAL[final]
+        chars[i], chars[i + 1] = _join(this), _join(nxt)
+    return "".join(chars)
+
+
 def korean(text: str) -> str:
     from korean_romanizer.romanizer import Romanizer
 
-    out = Romanizer(text).romanize()
+    out = Romanizer(_hangul_sounds(text)).romanize()
     # An initial ㄹ after a final consonant (its "r" follows a consonant only then): after ㄹ or ㄴ both are said
     # l-l (알려 allyeo, 신라 silla, and 설날 seollal for ㄹ+ㄴ); after any other it is said n (심리 simni,
     # 경력 gyeongnyeok, 학력 hangnyeok, 협력 hyeomnyeok: the stop before it then nasalises below).

@@ -18,6 +18,15 @@ from phrasebook.romanize import romanize
     ("ko", "학력", "hangnyeok"),  # ㄹ after a stop is n, and the stop nasalises
     ("ko", "경력", "gyeongnyeok"),
     ("ko", "신라", "silla"),
+    ("ko", "부족한 서류", "bujokan seoryu"),  # ㄱ+하: one aspirate k
+    ("ko", "예약해야 돼요?", "yeyakaeya dwaeyo?"),
+    ("ko", "적혀 있습니다", "jeokyeo itseumnida"),  # the passive 혀 too
+    ("ko", "입학", "iphak"),  # a noun keeps its h (Revised Romanization)
+    ("ko", "외국인 취업허가증", "oegugin chwieopheogajeung"),
+    ("ko", "괜찮습니다", "gwaenchanseumnida"),  # ㅎ before ㅅ is silent; the tensing is not written
+    ("ko", "똑같이", "ttokgachi"),  # ㅌ+이 palatalises
+    ("ko", "굳이", "guji"),
+    ("ko", "닫히다", "dachida"),
     ("ru", "Здра́вствуйте!", None),
     ("en", "Hello!", None),
 ])
