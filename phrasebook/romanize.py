@@ -23,8 +23,8 @@ def _cutlet():
 
 @cache
 def romaji_table(name: str) -> dict[str, str]:
-    """One table of decks/_romaji.toml: `fixes` (wrong romaji word → right one, e.g. gaikokunin → gaikokujin)
-    or `readings` (word → hiragana, for the offline voice)."""
+    """One table of decks/_romaji.toml: `fixes` (wrong romaji word → right one, e.g. gaikokunin → gaikokujin),
+    `readings` (word → hiragana, for the offline voice) or `hangul` (Korean word → as said, before romanising)."""
     path = decks_dir() / "_romaji.toml"
     if not path.exists():
         return {}
@@ -56,7 +56,8 @@ NASALISE = (("k", "ng"), ("t", "n"), ("p", "m"))
 # 취업허가증 chwieopheogajeung), and the deck's nouns are where that matters. A final ㅎ before ㅅ is silent
 # (괜찮습니다 gwaenchanseumnida: Revised Romanization does not write the tensing); a final ㄷ/ㅌ before 이, or
 # ㄷ before 히, palatalises (굳이 guji, 같이 gachi, 닫히다 dachida).
-_ASPIRATE = {1: (0, 15), 7: (0, 16), 17: (0, 17), 22: (0, 14), 9: (8, 15), 5: (4, 14)}  # final → (kept, initial)
+_ASPIRATE = {1: (0, 15), 7: (0, 16), 17: (0, 17), 22: (0, 14), 19: (0, 16), 20: (0, 16),  # final → (kept,
+             9: (8, 15), 5: (4, 14)}  # initial): ㄱ→ㅋ, ㄷ/ㅅ/ㅆ→ㅌ (못해요 motaeyo), ㅂ→ㅍ, ㅈ→ㅊ, ㄺ, ㄵ
 _SILENT_H = {27: 0, 6: 4, 15: 8}  # final ㅎ, ㄶ, ㅀ → what is left of it
 _PALATAL = {7: 12, 25: 14}  # final ㄷ, ㅌ before 이 → initial ㅈ, ㅊ
 _VERB_H = set("하한할함합해했히힌힐혀혔")
@@ -73,6 +74,8 @@ def _join(parts: list[int]) -> str:
 
 
 def _hangul_sounds(text: str) -> str:
+    for written, said in romaji_table("hangul").items():
+        text = text.replace(written, said)
     chars = list(text)
     for i in range(len(chars) - 1):
         this, nxt = _split(chars[i]), _split(chars[i + 1])
@@ -99,7 +102,7 @@ def korean(text: str) -> str:
     # l-l (알려 allyeo, 신라 silla, and 설날 seollal for ㄹ+ㄴ); after any other it is said n (심리 simni,
     # 경력 gyeongnyeok, 학력 hangnyeok, 협력 hyeomnyeok: the stop before it then nasalises below).
     out = re.sub(r"[ln]r|ln", "ll", out)
-    out = re.sub(r"(?<=[mgkp])r", "n", out)
+    out = re.sub(r"(?<=[mgkpt])r", "n", out)  # 핫라인 hannain: the t then nasalises to n below
     for stop, nasal in NASALISE:
         out = re.sub(rf"{stop}(?=[nm])", nasal, out)
     return out

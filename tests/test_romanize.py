@@ -27,6 +27,9 @@ from phrasebook.romanize import romanize
     ("ko", "똑같이", "ttokgachi"),  # ㅌ+이 palatalises
     ("ko", "굳이", "guji"),
     ("ko", "닫히다", "dachida"),
+    ("ko", "중국어를 잘 못해서요", "junggugeoreul jal motaeseoyo"),  # ㅅ+ㅎ too
+    ("ko", "12345 핫라인", "12345 hannain"),  # ㄷ-type final before ㄹ: n-n
+    ("ko", "지하철역 있어요?", "jihacheollyeok isseoyo?"),  # ㄴ-insertion, from decks/_romaji.toml [hangul]
     ("ru", "Здра́вствуйте!", None),
     ("en", "Hello!", None),
 ])
