@@ -129,13 +129,6 @@ class Store:
         found = self.conn.execute(sql, params).fetchone()
         return found[0] if found else None
 
-    @property
-    def db(self):
-        """A sqlite-utils view of the same connection, for introspection and bulk reads (loaded lazily)."""
-        from sqlite_utils import Database
-
-        return Database(self.conn)
-
     def start_checkpointer(self, every_s: float = CHECKPOINT_EVERY_S) -> None:
         """Checkpoint in a background thread instead of inside this process's commits (see the module doc)."""
         if self._checkpointer is None:
