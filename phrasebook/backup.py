@@ -2,7 +2,8 @@
 
 Backup: SQLite's backup API copies one consistent snapshot (WAL: nobody waits) into a temporary file beside
 the destination; the copy is checked (integrity, schema version, the same counts as the snapshot) before it
-takes its final name, so a backup file that exists is a good one.
+takes its final name, so a backup file that exists is a good one. The name is taken with a hard link, which
+fails instead of overwriting: two backups in the same second (two terminals, a cron job) each keep their file.
 
 Restore: the chosen file is copied next to the database first and every check runs on that copy (it opens as
 SQLite, integrity ok, it is a Phrasebook database, its schema is not newer than this program), so what was
@@ -14,9 +15,11 @@ and the wal-index is emptied. An older schema is migrated by the next open, as u
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -50,12 +53,35 @@ def backup_name(db: Path, now: datetime, label: str = "") -> str:
 
 
 def _free_name(folder: Path, name: str) -> Path:
-    """`name` in `folder`, or name-2, name-3… when two backups fall in the same second."""
-    candidate, n = folder / name, 1
-    while candidate.exists():
-        n += 1
-        candidate = folder / f"{Path(name).stem}-{n}{Path(name).suffix}"
-    return candidate
+    """`name` in `folder`, or name-2, name-3… when it is taken (a safety copy: nothing else writes there)."""
+    return next(c for c in _names(folder / name, numbered=True) if not c.exists())
+
+
+def _names(first: Path, *, numbered: bool) -> Iterator[Path]:
+    """`first`, then (when `numbered`) first-2, first-3…: the names a backup may take, in order."""
+    yield first
+    for n in itertools.count(2) if numbered else ():
+        yield first.with_name(f"{first.stem}-{n}{first.suffix}")
+
+
+def _take_name(partial: Path, first: Path, *, numbered: bool) -> Path:
+    """Give the finished file `partial` the first free name; never replaces a file that exists, even one
+    another backup made a moment ago. Raises FileExistsError when `first` is taken and not `numbered`."""
+    for candidate in _names(first, numbered=numbered):
+        try:
+            os.link(partial, candidate)  # atomic, and fails if the name exists
+        except FileExistsError:
+            continue
+        except OSError:  # no hard links here (FAT on a USB stick): reserve the name, then move onto it
+            try:
+                os.close(os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            except FileExistsError:
+                continue
+            os.replace(partial, candidate)
+            return candidate
+        partial.unlink()
+        return candidate
+    raise FileExistsError(first)
 
 
 def _remove(*files: Path) -> None:
@@ -85,27 +111,28 @@ def _existing_db(db: Path) -> Path:
     return db
 
 
-def destination(db: Path, dest: Path | None, now: datetime) -> Path:
-    """Where a backup goes: the given file, a new timestamped file in a given folder, or in the backups folder."""
+def destination(db: Path, dest: Path | None, now: datetime) -> tuple[Path, bool]:
+    """Where a backup goes: a new timestamped file in the backups folder or in a given folder (numbered, True,
+    when that name is taken), or the given file (which must not exist)."""
     if dest is None:
-        return _free_name(paths.backups_dir(db), backup_name(db, now))
+        return paths.backups_dir(db) / backup_name(db, now), True
     dest = Path(dest)
     if dest.is_dir():
-        return _free_name(dest, backup_name(db, now))
+        return dest / backup_name(db, now), True
     if dest.exists():
         raise PhrasebookError("backup.err.exists", path=dest)
-    return dest
+    return dest, False
 
 
 def backup(db: Path, dest: Path | None = None, *, now: datetime) -> Copy:
     """Copy the database at `db` to `dest` (see `destination`) and verify the copy; raises PhrasebookError."""
     db = _existing_db(Path(db))
-    target = destination(db, dest, now)
+    first, numbered = destination(db, dest, now)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        first.parent.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise PhrasebookError("backup.err.write", path=target, error=err.strerror or err) from None
-    partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
+        raise PhrasebookError("backup.err.write", path=first, error=err.strerror or err) from None
+    partial = first.with_name(f".{first.name}.partial-{os.getpid()}")
     _remove(partial)
     try:
         source = snapshot.open_readonly(db)
@@ -114,7 +141,7 @@ def backup(db: Path, dest: Path | None = None, *, now: datetime) -> Copy:
         finally:
             source.close()
         checked = _verify(partial, copied)
-        os.replace(partial, target)
+        target = _take_name(partial, first, numbered=numbered)
         _fsync_dir(target.parent)
     except snapshot.SQLITE_ERRORS as err:
         _remove(partial)
@@ -122,11 +149,14 @@ def backup(db: Path, dest: Path | None = None, *, now: datetime) -> Copy:
             raise PhrasebookError("dbfile.damaged", path=db, error=snapshot.describe(err)) from None
         if isinstance(err, sqlite3.OperationalError) and partial.parent.exists() and not os.access(
                 partial.parent, os.W_OK):
-            raise PhrasebookError("backup.err.write", path=target, error=err) from None
+            raise PhrasebookError("backup.err.write", path=first, error=err) from None
         raise PhrasebookError("backup.err.source", path=db, error=err) from None
+    except FileExistsError:
+        _remove(partial)
+        raise PhrasebookError("backup.err.exists", path=first) from None
     except OSError as err:
         _remove(partial)
-        raise PhrasebookError("backup.err.write", path=target, error=err.strerror or err) from None
+        raise PhrasebookError("backup.err.write", path=first, error=err.strerror or err) from None
     except BaseException:
         _remove(partial)
         raise

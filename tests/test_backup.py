@@ -77,6 +77,55 @@ def test_backup_goes_to_the_backups_folder_and_is_checked(db):
     assert len(list((db.parent / "backups").glob("*.db"))) == 2
 
 
+SAME_SECOND = textwrap.dedent("""
+    import sys, time
+    from datetime import datetime, timezone
+    from pathlib import Path
+    from phrasebook.backup import backup
+    go = Path(sys.argv[2])
+    while not go.exists():
+        time.sleep(0.001)
+    print(backup(Path(sys.argv[1]), None, now=datetime(2026, 11, 23, 1, 0, tzinfo=timezone.utc)).path, flush=True)
+""")
+
+
+def test_backups_started_in_the_same_second_by_several_processes_never_overwrite_each_other(db, tmp_path):
+    """Every process picks the same timestamped name; each must end with a file of its own (the name is taken
+    atomically when the checked copy is put in place, not guessed beforehand)."""
+    go = tmp_path / "go"
+    env = {**os.environ, "PHRASEBOOK_BACKUPS": str(tmp_path / "same")}
+    procs = [subprocess.Popen([sys.executable, "-c", SAME_SECOND, str(db), str(go)], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, env=env) for _ in range(6)]
+    go.touch()
+    made = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err
+        made.append(out.strip())
+    assert len(set(made)) == 6, made
+    assert sorted(p.name for p in (tmp_path / "same").iterdir()) == sorted(Path(m).name for m in made)
+    for name in made:
+        assert counts(Path(name)) == counts(db)
+
+
+def test_a_backup_to_a_name_taken_meanwhile_is_refused_not_overwritten(db, tmp_path):
+    from datetime import datetime, timezone
+
+    from phrasebook.backup import backup, backup_name
+    from phrasebook.errors import PhrasebookError
+
+    now = datetime(2026, 11, 23, 1, 0, tzinfo=timezone.utc)
+    (tmp_path / "here").mkdir()
+    taken = tmp_path / "here" / backup_name(db, now)
+    taken.write_bytes(b"someone else's")
+    assert backup(db, tmp_path / "here", now=now).path.name == taken.stem + "-2.db"
+    assert taken.read_bytes() == b"someone else's"
+    with pytest.raises(PhrasebookError) as err:
+        backup(db, taken, now=now)
+    assert err.value.key == "backup.err.exists" and taken.read_bytes() == b"someone else's"
+    assert sorted(p.name for p in (tmp_path / "here").iterdir()) == sorted([taken.name, taken.stem + "-2.db"])
+
+
 def test_backup_to_a_file_a_folder_or_a_new_folder(db, tmp_path):
     assert invoke(db, "backup", str(tmp_path / "copy.db")).exit_code == 0
     assert counts(tmp_path / "copy.db") == counts(db)
