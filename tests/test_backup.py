@@ -1,10 +1,9 @@
-"""`phrasebook backup` and `phrasebook restore`: consistent copies while clerks answer, checked restores that
-never leave a stale WAL applied to the new file, and refusals that change nothing."""
+"""`phrasebook backup`: consistent copies while clerks answer, checked before they take a name that nothing
+else has, and refusals that change nothing. (Restores: test_restore.py.)"""
 
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -15,11 +14,9 @@ import pytest
 from click.testing import CliRunner
 
 from phrasebook.commands import cli
-from phrasebook.doctor import check
 from phrasebook.people import StudySettings, create_person
 from phrasebook.scheduler import GOOD
 from phrasebook.session import DrillSession
-from phrasebook.store import open_store
 from phrasebook.store.migrations import LATEST
 
 
@@ -49,14 +46,19 @@ def siblings(path: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(path.parent.iterdir()) if p.is_file()}
 
 
+def two_trainees(store, clock) -> Path:
+    """Two trainees and their answers, then the store closed: the database the backup and restore tests use."""
+    populate(store, clock)
+    populate(store, clock, "C2", 2)
+    store.close()
+    return store.path
+
+
 @pytest.fixture
-def db(mini_store, clock, db_path, monkeypatch, mini_decks) -> Path:
+def db(mini_store, clock, monkeypatch, mini_decks) -> Path:
     """A closed database with two trainees and their answers, on the mini deck."""
     monkeypatch.setenv("PHRASEBOOK_DECKS", str(mini_decks))
-    populate(mini_store, clock)
-    populate(mini_store, clock, "C2", 2)
-    mini_store.close()
-    return db_path
+    return two_trainees(mini_store, clock)
 
 
 # -- backup ---------------------------------------------------------------------------------------------------
@@ -188,156 +190,6 @@ def test_backups_while_a_clerk_answers_in_another_process(db, tmp_path):
     answered = int(clerk.communicate(timeout=60)[0].strip())
     assert clerk.returncode == 0 and answered > 0
     assert before <= seen[0] <= seen[-1] <= before + answered and seen == sorted(seen)
-
-
-# -- restore --------------------------------------------------------------------------------------------------
-@pytest.fixture
-def saved(db, tmp_path) -> Path:
-    """A backup of `db`, then `db` gains a third trainee (so restoring visibly goes back)."""
-    assert invoke(db, "backup", str(tmp_path / "saved.db")).exit_code == 0
-    store = open_store(db)
-    create_person(store, name="李强", staff_no="C3")
-    store.close()
-    return tmp_path / "saved.db"
-
-
-def test_restore_shows_both_asks_and_keeps_a_safety_copy(db, saved):
-    assert counts(db)[0] == 3
-    declined = invoke(db, "restore", str(saved), input="n\n")
-    assert declined.exit_code == 1 and "Nothing was changed" in declined.output
-    assert counts(db)[0] == 3
-    result = invoke(db, "restore", str(saved), input="y\n")
-    assert result.exit_code == 0, result.output
-    assert "People" in result.output and "Backup" in result.output and "Current database" in result.output
-    assert counts(db) == counts(saved)
-    safety = list((db.parent / "backups").glob("phrasebook-before-restore-*.db"))
-    assert len(safety) == 1 and counts(safety[0])[0] == 3
-    assert not [p for p in db.parent.iterdir() if ".restore-" in p.name]
-    store = open_store(db)
-    assert check(store).ok
-    store.close()
-
-
-def test_restore_never_applies_the_old_wal_to_the_new_file(db, saved, clock, tmp_path):
-    """The database as a crash left it: recent answers only in its -wal. They go to the safety copy; the restored
-    file opens clean, with the backup's content."""
-    live = open_store(db)
-    populate(live, clock, "C9", 3)
-    expected = live.value("SELECT count(*) FROM people")
-    wal = db.with_name(db.name + "-wal")
-    assert wal.stat().st_size > 0
-    crashed = tmp_path / "crash"
-    crashed.mkdir()
-    crashed_db = crashed / db.name
-    shutil.copy(db, crashed_db)  # the files as a crash leaves them, while the app still has them open
-    shutil.copy(wal, crashed / wal.name)
-    live.close()
-    result = invoke(crashed_db, "restore", "--yes", str(saved))
-    assert result.exit_code == 0, result.output
-    assert not crashed_db.with_name(crashed_db.name + "-wal").exists()
-    assert counts(crashed_db) == counts(saved)
-    safety = next((crashed / "backups").glob("*before-restore*.db"))
-    assert counts(safety)[0] == expected == 4
-    store = open_store(crashed_db)
-    assert store.value("PRAGMA integrity_check") == "ok" and check(store).ok
-    store.close()
-
-
-def test_restore_from_a_copy_with_its_wal_takes_the_wal_too(db, clock, tmp_path):
-    live = open_store(db)
-    populate(live, clock, "C7", 2)
-    copy = tmp_path / "copied.db"
-    shutil.copy(db, copy)
-    shutil.copy(db.with_name(db.name + "-wal"), copy.with_name(copy.name + "-wal"))
-    live.close()
-    target = tmp_path / "fresh" / "phrasebook.db"
-    result = invoke(target, "restore", "--yes", str(copy))
-    assert result.exit_code == 0, result.output
-    assert counts(target)[0] == 3
-    assert copy.with_name(copy.name + "-wal").exists()  # the chosen file is never opened for writing
-
-
-def test_restore_an_older_schema_migrates_it(db, tmp_path):
-    old = tmp_path / "v1.db"
-    conn = sqlite3.connect(old)
-    conn.executescript((Path(__file__).parent / "fixtures" / "schemas" / "v1.sql").read_text(encoding="utf-8"))
-    conn.close()
-    result = invoke(db, "restore", "--yes", str(old))
-    assert result.exit_code == 0, result.output
-    assert "schema 1" in result.output and f"upgraded to schema {LATEST}" in result.output
-    store = open_store(db)
-    assert store.value("PRAGMA user_version") == LATEST and store.value("SELECT count(*) FROM people") == 3
-    store.close()
-
-
-def _bad_files(tmp_path: Path, good: Path) -> dict[str, Path]:
-    files = {}
-
-    def add(name: str, data: bytes) -> None:
-        files[name] = tmp_path / name
-        files[name].write_bytes(data)
-
-    add("random.db", os.urandom(8192))
-    add("empty.db", b"")
-    add("truncated.db", good.read_bytes()[: good.stat().st_size // 2])
-    other = tmp_path / "other.db"
-    conn = sqlite3.connect(other)
-    conn.execute("CREATE TABLE t (x)")
-    conn.commit()
-    conn.close()
-    files["other.db"] = other
-    newer = tmp_path / "newer.db"
-    shutil.copy(good, newer)
-    conn = sqlite3.connect(newer)
-    conn.execute(f"PRAGMA user_version = {LATEST + 1}")
-    conn.close()
-    files["newer.db"] = newer
-    files["folder"] = tmp_path
-    files["missing.db"] = tmp_path / "missing.db"
-    return files
-
-
-@pytest.mark.parametrize(("name", "says"), [
-    ("random.db", "not an SQLite database"), ("empty.db", "not an SQLite database"),
-    ("truncated.db", "is damaged"), ("other.db", "not a Phrasebook one"),
-    ("newer.db", "newer version"), ("folder", "is a folder"), ("missing.db", "no file"),
-])
-def test_restore_refuses_bad_files_and_changes_nothing(db, saved, tmp_path, name, says):
-    (tmp_path / "bad").mkdir()
-    bad = _bad_files(tmp_path / "bad", saved)[name]
-    before = siblings(db)
-    result = invoke(db, "restore", "--yes", str(bad))
-    assert result.exit_code == 1 and says in result.output and "Traceback" not in result.output, result.output
-    assert siblings(db) == before
-
-
-def test_restore_refuses_the_database_itself(db):
-    result = invoke(db, "restore", "--yes", str(db))
-    assert result.exit_code == 1 and "the database itself" in result.output
-
-
-HOLDER = textwrap.dedent("""
-    import sys, time
-    from phrasebook.store import open_store
-    store = open_store(sys.argv[1])
-    store.value("SELECT count(*) FROM people")
-    print("open", flush=True)
-    sys.stdin.readline()
-""")
-
-
-def test_restore_refuses_while_another_program_has_the_database_open(db, saved):
-    app = subprocess.Popen([sys.executable, "-c", HOLDER, str(db)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                           text=True)
-    try:
-        assert app.stdout.readline().strip() == "open"
-        result = invoke(db, "restore", "--yes", str(saved))
-        assert result.exit_code == 1 and f"process {app.pid}" in result.output, result.output
-        assert counts(db)[0] == 3
-    finally:
-        app.communicate("\n", timeout=30)
-    assert invoke(db, "restore", "--yes", str(saved)).exit_code == 0  # closed: now it may
-    assert counts(db)[0] == 2
 
 
 @pytest.mark.parametrize("command", ["backup", "restore"])
