@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -163,33 +164,77 @@ def test_backup_includes_answers_still_in_the_wal(mini_store, clock, tmp_path):
 
 
 CLERK = textwrap.dedent("""
-    import sys, time
+    import sys
+    from pathlib import Path
     from phrasebook.people import find_person
     from phrasebook.session import DrillSession
     from phrasebook.store import open_store
     store = open_store(sys.argv[1])
     session = DrillSession(store, find_person(store, "C1"))
     print("ready", flush=True)
-    answered, stop = 0, time.monotonic() + float(sys.argv[2])
-    while time.monotonic() < stop and (prompt := session.next()) is not None:
-        session.answer(prompt, 3, duration_ms=1000)
+    answered, stop = 0, Path(sys.argv[2])
+    while not stop.exists():  # answers until told to stop: no time limit, no running out of cards
+        prompt = session.next()
+        if prompt is None:
+            sys.exit("ran out of cards")
+        session.answer(prompt, 1, duration_ms=1000)  # "again": the card stays in learning, due within learn-ahead
         answered += 1
     print(answered, flush=True)
 """)
 
 
+def consistent(path: Path) -> None:
+    """A snapshot, not a mixture: sound, every reference whole, and every card's state agrees with its log."""
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert conn.execute("""SELECT count(*) FROM cards c WHERE c.reps != (SELECT count(*) FROM reviews r
+                               WHERE r.card_id = c.id) OR coalesce(c.last_review, '') != coalesce((SELECT
+                               max(reviewed_at) FROM reviews r WHERE r.card_id = c.id), '')""").fetchone()[0] == 0
+    finally:
+        conn.close()
+
+
+def wait_for(condition, what: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.01)
+
+
 def test_backups_while_a_clerk_answers_in_another_process(db, tmp_path):
-    clerk = subprocess.Popen([sys.executable, "-c", CLERK, str(db), "1.5"], stdout=subprocess.PIPE, text=True)
-    assert clerk.stdout.readline().strip() == "ready"
-    before = counts(db)[1]
-    seen = []
-    for n in range(4):
-        result = invoke(db, "backup", str(tmp_path / f"b{n}.db"))
-        assert result.exit_code == 0, result.output
-        seen.append(counts(tmp_path / f"b{n}.db")[1])
-    answered = int(clerk.communicate(timeout=60)[0].strip())
-    assert clerk.returncode == 0 and answered > 0
-    assert before <= seen[0] <= seen[-1] <= before + answered and seen == sorted(seen)
+    """The backups overlap the answering: the clerk is answering before, during and after them, and every
+    backup is one consistent snapshot taken somewhere inside its own run."""
+    consistent(db)
+    start = counts(db)[1]
+    stop = tmp_path / "stop"
+    clerk = subprocess.Popen([sys.executable, "-c", CLERK, str(db), str(stop)], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    try:
+        assert clerk.stdout.readline().strip() == "ready"
+        wait_for(lambda: counts(db)[1] >= start + 10, "the clerk answers before the backups")
+        first = counts(db)[1]
+        seen = []
+        for n in range(4):
+            low = counts(db)[1]
+            result = invoke(db, "backup", str(tmp_path / f"b{n}.db"))
+            high = counts(db)[1]
+            assert result.exit_code == 0, result.output
+            assert clerk.poll() is None, clerk.stderr.read()  # still answering while the backup ran
+            seen.append(counts(tmp_path / f"b{n}.db")[1])
+            assert low <= seen[-1] <= high
+            consistent(tmp_path / f"b{n}.db")
+        last = counts(db)[1]
+        assert last > first  # answers were saved while the backups ran
+        wait_for(lambda: counts(db)[1] >= last + 10, "the clerk answers after the backups")
+    finally:
+        stop.touch()
+        out, err = clerk.communicate(timeout=60)
+    assert clerk.returncode == 0, err
+    assert int(out.strip()) == counts(db)[1] - start > 20
+    assert seen == sorted(seen)
+    consistent(db)
 
 
 @pytest.mark.parametrize("command", ["backup", "restore"])
