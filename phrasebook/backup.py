@@ -2,21 +2,28 @@
 
 Backup: SQLite's backup API copies one consistent snapshot (WAL: nobody waits) into a temporary file beside
 the destination; the copy is checked (integrity, schema version, the same counts as the snapshot) before it
-takes its final name, so a backup file that exists is a good one.
+takes its final name, so a backup file that exists is a good one. The name is taken with a hard link, which
+fails instead of overwriting: two backups in the same second (two terminals, a cron job) each keep their file.
 
 Restore: the chosen file is copied next to the database first and every check runs on that copy (it opens as
 SQLite, integrity ok, it is a Phrasebook database, its schema is not newer than this program), so what was
-checked is exactly what gets installed and the chosen file itself is never opened for writing. Then, holding
-the database so no program can open it meanwhile: a safety copy of the current database (with its -wal) goes
-to the backups folder, the stale -wal/-journal are removed, the new file is renamed over the old one (atomic),
-and the wal-index is emptied. An older schema is migrated by the next open, as usual.
+checked is exactly what gets installed and the chosen file itself is never opened for writing. A database
+another program has open is refused (twice: when planning, and again after the confirmation). Then SQLite's
+backup API writes the checked copy INTO the database file (snapshot.install): one write transaction, so a
+program that opened the database meanwhile sees the old content or the new one and its next write lands in the
+restored database, never in a file swapped away from under it; the file keeps its owner, mode and links. While
+that transaction holds the write lock, the current content is copied to the backups folder (the safety copy),
+so it is exactly what was replaced. A file SQLite cannot read at all (damaged header) is kept byte for byte
+instead, then emptied in place for the copy. An older schema is migrated by the next open, as usual.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +32,7 @@ from phrasebook import paths
 from phrasebook.errors import PhrasebookError
 from phrasebook.inuse import ExclusiveUse, in_use
 from phrasebook.store import snapshot
+from phrasebook.store.db import is_busy
 from phrasebook.store.migrations import LATEST
 
 SIDE_FILES = ("-wal", "-journal")  # what a database file may carry beside it (besides the -shm index)
@@ -50,12 +58,35 @@ def backup_name(db: Path, now: datetime, label: str = "") -> str:
 
 
 def _free_name(folder: Path, name: str) -> Path:
-    """`name` in `folder`, or name-2, name-3… when two backups fall in the same second."""
-    candidate, n = folder / name, 1
-    while candidate.exists():
-        n += 1
-        candidate = folder / f"{Path(name).stem}-{n}{Path(name).suffix}"
-    return candidate
+    """`name` in `folder`, or name-2, name-3… when it is taken (a safety copy: nothing else writes there)."""
+    return next(c for c in _names(folder / name, numbered=True) if not c.exists())
+
+
+def _names(first: Path, *, numbered: bool) -> Iterator[Path]:
+    """`first`, then (when `numbered`) first-2, first-3…: the names a backup may take, in order."""
+    yield first
+    for n in itertools.count(2) if numbered else ():
+        yield first.with_name(f"{first.stem}-{n}{first.suffix}")
+
+
+def _take_name(partial: Path, first: Path, *, numbered: bool) -> Path:
+    """Give the finished file `partial` the first free name; never replaces a file that exists, even one
+    another backup made a moment ago. Raises FileExistsError when `first` is taken and not `numbered`."""
+    for candidate in _names(first, numbered=numbered):
+        try:
+            os.link(partial, candidate)  # atomic, and fails if the name exists
+        except FileExistsError:
+            continue
+        except OSError:  # no hard links here (FAT on a USB stick): reserve the name, then move onto it
+            try:
+                os.close(os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            except FileExistsError:
+                continue
+            os.replace(partial, candidate)
+            return candidate
+        partial.unlink()
+        return candidate
+    raise FileExistsError(first)
 
 
 def _remove(*files: Path) -> None:
@@ -85,27 +116,28 @@ def _existing_db(db: Path) -> Path:
     return db
 
 
-def destination(db: Path, dest: Path | None, now: datetime) -> Path:
-    """Where a backup goes: the given file, a new timestamped file in a given folder, or in the backups folder."""
+def destination(db: Path, dest: Path | None, now: datetime) -> tuple[Path, bool]:
+    """Where a backup goes: a new timestamped file in the backups folder or in a given folder (numbered, True,
+    when that name is taken), or the given file (which must not exist)."""
     if dest is None:
-        return _free_name(paths.backups_dir(db), backup_name(db, now))
+        return paths.backups_dir(db) / backup_name(db, now), True
     dest = Path(dest)
     if dest.is_dir():
-        return _free_name(dest, backup_name(db, now))
+        return dest / backup_name(db, now), True
     if dest.exists():
         raise PhrasebookError("backup.err.exists", path=dest)
-    return dest
+    return dest, False
 
 
 def backup(db: Path, dest: Path | None = None, *, now: datetime) -> Copy:
     """Copy the database at `db` to `dest` (see `destination`) and verify the copy; raises PhrasebookError."""
     db = _existing_db(Path(db))
-    target = destination(db, dest, now)
+    first, numbered = destination(db, dest, now)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        first.parent.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise PhrasebookError("backup.err.write", path=target, error=err.strerror or err) from None
-    partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
+        raise PhrasebookError("backup.err.write", path=first, error=err.strerror or err) from None
+    partial = first.with_name(f".{first.name}.partial-{os.getpid()}")
     _remove(partial)
     try:
         source = snapshot.open_readonly(db)
@@ -114,7 +146,7 @@ def backup(db: Path, dest: Path | None = None, *, now: datetime) -> Copy:
         finally:
             source.close()
         checked = _verify(partial, copied)
-        os.replace(partial, target)
+        target = _take_name(partial, first, numbered=numbered)
         _fsync_dir(target.parent)
     except snapshot.SQLITE_ERRORS as err:
         _remove(partial)
@@ -122,11 +154,14 @@ def backup(db: Path, dest: Path | None = None, *, now: datetime) -> Copy:
             raise PhrasebookError("dbfile.damaged", path=db, error=snapshot.describe(err)) from None
         if isinstance(err, sqlite3.OperationalError) and partial.parent.exists() and not os.access(
                 partial.parent, os.W_OK):
-            raise PhrasebookError("backup.err.write", path=target, error=err) from None
+            raise PhrasebookError("backup.err.write", path=first, error=err) from None
         raise PhrasebookError("backup.err.source", path=db, error=err) from None
+    except FileExistsError:
+        _remove(partial)
+        raise PhrasebookError("backup.err.exists", path=first) from None
     except OSError as err:
         _remove(partial)
-        raise PhrasebookError("backup.err.write", path=target, error=err.strerror or err) from None
+        raise PhrasebookError("backup.err.write", path=first, error=err.strerror or err) from None
     except BaseException:
         _remove(partial)
         raise
@@ -152,7 +187,8 @@ def _verify(path: Path, expected: snapshot.Contents) -> snapshot.Contents:
 # -- restore ---------------------------------------------------------------------------------------------
 @dataclass
 class RestorePlan:
-    """A checked copy of the chosen file, staged beside the database, and what the database holds now."""
+    """A checked copy of the chosen file, staged beside the database, and what the database holds now.
+    `target` is the database file itself (symlinks resolved). Call `discard` when done, whatever happened."""
 
     source: Path
     target: Path
@@ -165,7 +201,8 @@ class RestorePlan:
         _remove(self.staged)
 
 
-def _refuse_if_in_use(db: Path, key: str) -> None:
+def refuse_if_in_use(db: Path, key: str = "restore.err.in_use") -> None:
+    """Raise PhrasebookError(`key`) when another program has `db` open (see phrasebook.inuse)."""
     busy, pid = in_use(db)
     if busy:
         raise PhrasebookError(key, path=db, pid=pid if pid else "?")
@@ -182,8 +219,9 @@ def plan_restore(source: Path, target: Path) -> RestorePlan:
         raise PhrasebookError("restore.err.same", path=source)
     if target.is_dir():
         raise PhrasebookError("db.is_dir", path=target)
-    _refuse_if_in_use(source, "restore.err.source_in_use")
-    _refuse_if_in_use(target, "restore.err.in_use")
+    target = target.resolve()  # a symlinked database: restore the file it points to, keep the link
+    refuse_if_in_use(source, "restore.err.source_in_use")
+    refuse_if_in_use(target)
     staged = target.with_name(f".{target.name}.restore-{os.getpid()}")
     _remove(staged)
     try:
@@ -251,41 +289,56 @@ class Restored:
 
 
 def apply_restore(plan: RestorePlan, *, now: datetime) -> Restored:
-    """Swap the staged file in (see the module doc). The caller holds no connection to the target."""
+    """Write the staged copy into the database (see the module doc) and discard it; raises PhrasebookError with
+    the database as it was. The caller holds no connection to the target."""
     target = plan.target
-    guard = ExclusiveUse(target) if target.exists() else None
-    if guard and not guard.acquire():
-        plan.discard()
-        raise PhrasebookError("restore.err.in_use", path=target, pid=guard.holder or "?")
+    safety = None
+    if target.exists():
+        safety = _free_name(paths.backups_dir(target), backup_name(target, now, "before-restore"))
+    emptied = False
     try:
-        safety = _safety_copy(target, now) if target.exists() else None
-        for suffix in SIDE_FILES:
-            side(target, suffix).unlink(missing_ok=True)  # stale: never apply the old WAL to the new file
-        os.replace(plan.staged, target)
-        if guard:
-            guard.reset_index()
-        _fsync_dir(target.parent)
+        if safety is not None:
+            safety.parent.mkdir(parents=True, exist_ok=True)
+            emptied = snapshot.unreadable(target)
+            if emptied:
+                _keep_and_empty(target, safety)
+        try:
+            keep = None if safety is None or emptied else (lambda: snapshot.save_copy(target, safety))
+            snapshot.install(plan.staged, target, while_locked=keep)
+        except BaseException:
+            if emptied:
+                shutil.copyfile(safety, target)  # put the unreadable file back as it was (same inode)
+            elif safety is not None:
+                _remove(safety)
+            raise
+    except snapshot.SQLITE_ERRORS as err:
+        if is_busy(err):
+            raise PhrasebookError("dbfile.busy", path=target, error=err) from None
+        raise PhrasebookError("restore.err.copy", path=target, error=snapshot.describe(err)) from None
     except OSError as err:
-        plan.discard()
         raise PhrasebookError("restore.err.copy", path=target, error=err.strerror or err) from None
     finally:
-        if guard:
-            guard.release()
+        plan.discard()
     return Restored(safety=safety, contents=plan.incoming.contents)
 
 
-def _safety_copy(target: Path, now: datetime) -> Path:
-    """The current database as it is, main file and WAL byte for byte (nobody is using it: we hold it), then
-    folded into one file when SQLite can read it; a damaged database is kept as it was."""
-    dest = _free_name(paths.backups_dir(target), backup_name(target, now, "before-restore"))
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(target, dest)
-    for suffix in SIDE_FILES:
-        if side(target, suffix).is_file():
-            shutil.copyfile(side(target, suffix), side(dest, suffix))
+def _keep_and_empty(target: Path, safety: Path) -> None:
+    """A file SQLite cannot read: copy it (and its -wal/-journal) byte for byte to `safety`, then empty it in
+    place, its stale -wal/-journal removed, holding the dead-man switch so nobody opens it meanwhile."""
+    guard = ExclusiveUse(target)
+    if not guard.acquire():
+        raise PhrasebookError("restore.err.in_use", path=target, pid=guard.holder or "?")
     try:
-        snapshot.settle(dest)
-        side(dest, "-shm").unlink(missing_ok=True)
-    except snapshot.SQLITE_ERRORS:
-        pass
-    return dest
+        try:
+            shutil.copyfile(target, safety)
+            for suffix in SIDE_FILES:
+                if side(target, suffix).is_file():
+                    shutil.copyfile(side(target, suffix), side(safety, suffix))
+        except BaseException:
+            _remove(safety)
+            raise
+        for suffix in SIDE_FILES:
+            side(target, suffix).unlink(missing_ok=True)  # never let SQLite apply them to the new content
+        os.truncate(target, 0)
+    finally:
+        guard.release()

@@ -1,7 +1,8 @@
 """`phrasebook backup [PATH]` and `phrasebook restore PATH`: the administrator's copies of the database.
 
 A thin layer over `phrasebook.backup`: it prints what a copy holds, and a restore shows the file against the
-current database and asks before replacing anything (unless --yes).
+current database and asks before replacing anything (unless --yes), then checks again that nobody opened the
+database meanwhile. The staged copy is discarded however the command ends.
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ def register(cli: click.Group, options_cls: type) -> None:
     @click.pass_context
     def restore_cmd(ctx: click.Context, opts, path: Path, assume_yes: bool) -> None:
         from phrasebook import paths
-        from phrasebook.backup import apply_restore, plan_restore
+        from phrasebook.backup import apply_restore, plan_restore, refuse_if_in_use
         from phrasebook.commands_people import _table
         from phrasebook.store import open_store
         from phrasebook.store.migrations import LATEST
@@ -80,21 +81,25 @@ def register(cli: click.Group, options_cls: type) -> None:
         db = paths.db_path(opts.db)
         opts.warn_network(db)
         plan = plan_restore(path, db)
-        current_size = db.stat().st_size if db.is_file() else None
-        labels = [t(f"backup.row.{k}") for k in ("schema", "people", "reviews", "cards", "cohorts", "last", "size")]
-        columns = zip(labels, _describe(plan.incoming.contents, plan.incoming.size),
-                      _describe(plan.current, current_size), strict=True)
-        click.echo(t("backup.compare", source=path, target=db))
-        _table(["", t("backup.col.incoming"), t("backup.col.current")], [list(row) for row in columns])
-        if plan.current_error:
-            click.echo(t("backup.current_unreadable", error=plan.current_error), err=True)
-        if plan.incoming.contents.schema < LATEST:
-            click.echo(t("backup.will_migrate", found=plan.incoming.contents.schema, latest=LATEST))
-        if not assume_yes and not click.confirm(t("backup.confirm", target=db), default=False):
+        try:  # the staged copy goes whatever happens: a refusal, "no", end of input, Ctrl+C
+            current_size = plan.target.stat().st_size if plan.target.is_file() else None
+            rows = ("schema", "people", "reviews", "cards", "cohorts", "last", "size")
+            labels = [t(f"backup.row.{k}") for k in rows]
+            columns = zip(labels, _describe(plan.incoming.contents, plan.incoming.size),
+                          _describe(plan.current, current_size), strict=True)
+            click.echo(t("backup.compare", source=path, target=db))
+            _table(["", t("backup.col.incoming"), t("backup.col.current")], [list(row) for row in columns])
+            if plan.current_error:
+                click.echo(t("backup.current_unreadable", error=plan.current_error), err=True)
+            if plan.incoming.contents.schema < LATEST:
+                click.echo(t("backup.will_migrate", found=plan.incoming.contents.schema, latest=LATEST))
+            if not assume_yes and not click.confirm(t("backup.confirm", target=db), default=False):
+                click.echo(t("backup.cancelled"), err=True)
+                ctx.exit(1)
+            refuse_if_in_use(plan.target)  # someone may have started the app while we asked
+            done = apply_restore(plan, now=utcnow())
+        finally:
             plan.discard()
-            click.echo(t("backup.cancelled"), err=True)
-            ctx.exit(1)
-        done = apply_restore(plan, now=utcnow())
         if done.safety:
             click.echo(t("backup.safety", path=done.safety))
         store = open_store(db)  # migrates an older schema now, so the first clerk does not wait for it

@@ -1,21 +1,24 @@
-"""Is another program using a database file right now? Asked before a restore replaces it.
+"""Is another program using a database file right now? Asked before a restore, to refuse early.
 
 Every SQLite connection to a WAL database holds a shared POSIX lock on one byte of the `-shm` file (the
 "dead-man switch" at offset 128, SQLite's unix VFS) for as long as it is open; SQLite itself tests that byte to
 learn whether it is the last user. We ask the same question with an open-file-description lock (Linux), which
-conflicts with those locks whoever holds them, and keep holding it while the file is swapped: a program that
-starts meanwhile waits (busy timeout) and then opens the new file.
+conflicts with those locks whoever holds them. The answer is a courtesy (a clerk should not see the content
+change under the app), not what keeps data safe: the restore writes through SQLite, so a program that opens
+the database a moment after this check still sees, and writes into, the restored database.
 
 Caveats: closing any descriptor of a file drops this process's own POSIX locks on it, so callers must hold no
-SQLite connection to the database themselves while they use this (restore closes its own first). Without fcntl
-(Windows) nothing is detected: there, close the app everywhere before a restore.
+SQLite connection to the database themselves while they use this. Without fcntl (Windows) nothing is detected.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import struct
 from pathlib import Path
+
+from phrasebook.errors import PhrasebookError
 
 try:
     import fcntl
@@ -45,34 +48,30 @@ class ExclusiveUse:
         self.holder: int | None = None  # pid of a process using it, when the kernel says
 
     def acquire(self) -> bool:
-        """True when nobody else has the database open (and, until release, nobody can open it)."""
+        """True when nobody else has the database open (and, until release, nobody can open it). Raises
+        PhrasebookError("inuse.cannot_check") when the -shm file cannot be opened or locked at all."""
         if fcntl is None:
             return True
-        fd = os.open(shm_path(self.db), os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fd = os.open(shm_path(self.db), os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as err:
+            raise PhrasebookError("inuse.cannot_check", path=self.db, error=err.strerror or err) from None
         try:
             fcntl.fcntl(fd, _LOCK, _flock(fcntl.F_WRLCK))
-        except OSError:
-            self.holder = _holder(fd)
-            os.close(fd)
-            return False
+        except OSError as err:
+            if err.errno in (errno.EACCES, errno.EAGAIN):  # held by someone: the database is in use
+                self.holder = _holder(fd)
+                os.close(fd)
+                return False
+            os.close(fd)  # no locks here at all (some network filesystems): cannot tell
+            raise PhrasebookError("inuse.cannot_check", path=self.db, error=err.strerror or err) from None
         self.fd = fd
         return True
-
-    def reset_index(self) -> None:
-        """Empty the wal-index so the next opener rebuilds it from the (new) database and its own WAL."""
-        if self.fd is not None:
-            os.ftruncate(self.fd, 0)
 
     def release(self) -> None:
         if self.fd is not None:
             os.close(self.fd)  # closing the descriptor drops the lock
             self.fd = None
-
-    def __enter__(self) -> ExclusiveUse:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.release()
 
 
 def _holder(fd: int) -> int | None:
@@ -93,7 +92,7 @@ def in_use(db: Path) -> tuple[bool, int | None]:
     probe = ExclusiveUse(db)
     try:
         free = probe.acquire()
-    except OSError:
-        return False, None  # cannot even open the -shm (permissions): let SQLite report what is wrong
+    except PhrasebookError:
+        return False, None  # cannot even open or lock the -shm (permissions): SQLite will say what is wrong
     probe.release()
     return (not free), probe.holder

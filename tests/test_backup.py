@@ -1,25 +1,23 @@
-"""`phrasebook backup` and `phrasebook restore`: consistent copies while clerks answer, checked restores that
-never leave a stale WAL applied to the new file, and refusals that change nothing."""
+"""`phrasebook backup`: consistent copies while clerks answer, checked before they take a name that nothing
+else has, and refusals that change nothing. (Restores: test_restore.py.)"""
 
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from phrasebook.commands import cli
-from phrasebook.doctor import check
 from phrasebook.people import StudySettings, create_person
 from phrasebook.scheduler import GOOD
 from phrasebook.session import DrillSession
-from phrasebook.store import open_store
 from phrasebook.store.migrations import LATEST
 
 
@@ -49,14 +47,19 @@ def siblings(path: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(path.parent.iterdir()) if p.is_file()}
 
 
+def two_trainees(store, clock) -> Path:
+    """Two trainees and their answers, then the store closed: the database the backup and restore tests use."""
+    populate(store, clock)
+    populate(store, clock, "C2", 2)
+    store.close()
+    return store.path
+
+
 @pytest.fixture
-def db(mini_store, clock, db_path, monkeypatch, mini_decks) -> Path:
+def db(mini_store, clock, monkeypatch, mini_decks) -> Path:
     """A closed database with two trainees and their answers, on the mini deck."""
     monkeypatch.setenv("PHRASEBOOK_DECKS", str(mini_decks))
-    populate(mini_store, clock)
-    populate(mini_store, clock, "C2", 2)
-    mini_store.close()
-    return db_path
+    return two_trainees(mini_store, clock)
 
 
 # -- backup ---------------------------------------------------------------------------------------------------
@@ -75,6 +78,55 @@ def test_backup_goes_to_the_backups_folder_and_is_checked(db):
     assert [p.name for p in made[0].parent.iterdir()] == [made[0].name]  # no -wal, no leftover partial file
     assert invoke(db, "backup").exit_code == 0  # a second one in the same second gets its own name
     assert len(list((db.parent / "backups").glob("*.db"))) == 2
+
+
+SAME_SECOND = textwrap.dedent("""
+    import sys, time
+    from datetime import datetime, timezone
+    from pathlib import Path
+    from phrasebook.backup import backup
+    go = Path(sys.argv[2])
+    while not go.exists():
+        time.sleep(0.001)
+    print(backup(Path(sys.argv[1]), None, now=datetime(2026, 11, 23, 1, 0, tzinfo=timezone.utc)).path, flush=True)
+""")
+
+
+def test_backups_started_in_the_same_second_by_several_processes_never_overwrite_each_other(db, tmp_path):
+    """Every process picks the same timestamped name; each must end with a file of its own (the name is taken
+    atomically when the checked copy is put in place, not guessed beforehand)."""
+    go = tmp_path / "go"
+    env = {**os.environ, "PHRASEBOOK_BACKUPS": str(tmp_path / "same")}
+    procs = [subprocess.Popen([sys.executable, "-c", SAME_SECOND, str(db), str(go)], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, env=env) for _ in range(6)]
+    go.touch()
+    made = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err
+        made.append(out.strip())
+    assert len(set(made)) == 6, made
+    assert sorted(p.name for p in (tmp_path / "same").iterdir()) == sorted(Path(m).name for m in made)
+    for name in made:
+        assert counts(Path(name)) == counts(db)
+
+
+def test_a_backup_to_a_name_taken_meanwhile_is_refused_not_overwritten(db, tmp_path):
+    from datetime import datetime, timezone
+
+    from phrasebook.backup import backup, backup_name
+    from phrasebook.errors import PhrasebookError
+
+    now = datetime(2026, 11, 23, 1, 0, tzinfo=timezone.utc)
+    (tmp_path / "here").mkdir()
+    taken = tmp_path / "here" / backup_name(db, now)
+    taken.write_bytes(b"someone else's")
+    assert backup(db, tmp_path / "here", now=now).path.name == taken.stem + "-2.db"
+    assert taken.read_bytes() == b"someone else's"
+    with pytest.raises(PhrasebookError) as err:
+        backup(db, taken, now=now)
+    assert err.value.key == "backup.err.exists" and taken.read_bytes() == b"someone else's"
+    assert sorted(p.name for p in (tmp_path / "here").iterdir()) == sorted([taken.name, taken.stem + "-2.db"])
 
 
 def test_backup_to_a_file_a_folder_or_a_new_folder(db, tmp_path):
@@ -112,183 +164,77 @@ def test_backup_includes_answers_still_in_the_wal(mini_store, clock, tmp_path):
 
 
 CLERK = textwrap.dedent("""
-    import sys, time
+    import sys
+    from pathlib import Path
     from phrasebook.people import find_person
     from phrasebook.session import DrillSession
     from phrasebook.store import open_store
     store = open_store(sys.argv[1])
     session = DrillSession(store, find_person(store, "C1"))
     print("ready", flush=True)
-    answered, stop = 0, time.monotonic() + float(sys.argv[2])
-    while time.monotonic() < stop and (prompt := session.next()) is not None:
-        session.answer(prompt, 3, duration_ms=1000)
+    answered, stop = 0, Path(sys.argv[2])
+    while not stop.exists():  # answers until told to stop: no time limit, no running out of cards
+        prompt = session.next()
+        if prompt is None:
+            sys.exit("ran out of cards")
+        session.answer(prompt, 1, duration_ms=1000)  # "again": the card stays in learning, due within learn-ahead
         answered += 1
     print(answered, flush=True)
 """)
 
 
-def test_backups_while_a_clerk_answers_in_another_process(db, tmp_path):
-    clerk = subprocess.Popen([sys.executable, "-c", CLERK, str(db), "1.5"], stdout=subprocess.PIPE, text=True)
-    assert clerk.stdout.readline().strip() == "ready"
-    before = counts(db)[1]
-    seen = []
-    for n in range(4):
-        result = invoke(db, "backup", str(tmp_path / f"b{n}.db"))
-        assert result.exit_code == 0, result.output
-        seen.append(counts(tmp_path / f"b{n}.db")[1])
-    answered = int(clerk.communicate(timeout=60)[0].strip())
-    assert clerk.returncode == 0 and answered > 0
-    assert before <= seen[0] <= seen[-1] <= before + answered and seen == sorted(seen)
-
-
-# -- restore --------------------------------------------------------------------------------------------------
-@pytest.fixture
-def saved(db, tmp_path) -> Path:
-    """A backup of `db`, then `db` gains a third trainee (so restoring visibly goes back)."""
-    assert invoke(db, "backup", str(tmp_path / "saved.db")).exit_code == 0
-    store = open_store(db)
-    create_person(store, name="李强", staff_no="C3")
-    store.close()
-    return tmp_path / "saved.db"
-
-
-def test_restore_shows_both_asks_and_keeps_a_safety_copy(db, saved):
-    assert counts(db)[0] == 3
-    declined = invoke(db, "restore", str(saved), input="n\n")
-    assert declined.exit_code == 1 and "Nothing was changed" in declined.output
-    assert counts(db)[0] == 3
-    result = invoke(db, "restore", str(saved), input="y\n")
-    assert result.exit_code == 0, result.output
-    assert "People" in result.output and "Backup" in result.output and "Current database" in result.output
-    assert counts(db) == counts(saved)
-    safety = list((db.parent / "backups").glob("phrasebook-before-restore-*.db"))
-    assert len(safety) == 1 and counts(safety[0])[0] == 3
-    assert not [p for p in db.parent.iterdir() if ".restore-" in p.name]
-    store = open_store(db)
-    assert check(store).ok
-    store.close()
-
-
-def test_restore_never_applies_the_old_wal_to_the_new_file(db, saved, clock, tmp_path):
-    """The database as a crash left it: recent answers only in its -wal. They go to the safety copy; the restored
-    file opens clean, with the backup's content."""
-    live = open_store(db)
-    populate(live, clock, "C9", 3)
-    expected = live.value("SELECT count(*) FROM people")
-    wal = db.with_name(db.name + "-wal")
-    assert wal.stat().st_size > 0
-    crashed = tmp_path / "crash"
-    crashed.mkdir()
-    crashed_db = crashed / db.name
-    shutil.copy(db, crashed_db)  # the files as a crash leaves them, while the app still has them open
-    shutil.copy(wal, crashed / wal.name)
-    live.close()
-    result = invoke(crashed_db, "restore", "--yes", str(saved))
-    assert result.exit_code == 0, result.output
-    assert not crashed_db.with_name(crashed_db.name + "-wal").exists()
-    assert counts(crashed_db) == counts(saved)
-    safety = next((crashed / "backups").glob("*before-restore*.db"))
-    assert counts(safety)[0] == expected == 4
-    store = open_store(crashed_db)
-    assert store.value("PRAGMA integrity_check") == "ok" and check(store).ok
-    store.close()
-
-
-def test_restore_from_a_copy_with_its_wal_takes_the_wal_too(db, clock, tmp_path):
-    live = open_store(db)
-    populate(live, clock, "C7", 2)
-    copy = tmp_path / "copied.db"
-    shutil.copy(db, copy)
-    shutil.copy(db.with_name(db.name + "-wal"), copy.with_name(copy.name + "-wal"))
-    live.close()
-    target = tmp_path / "fresh" / "phrasebook.db"
-    result = invoke(target, "restore", "--yes", str(copy))
-    assert result.exit_code == 0, result.output
-    assert counts(target)[0] == 3
-    assert copy.with_name(copy.name + "-wal").exists()  # the chosen file is never opened for writing
-
-
-def test_restore_an_older_schema_migrates_it(db, tmp_path):
-    old = tmp_path / "v1.db"
-    conn = sqlite3.connect(old)
-    conn.executescript((Path(__file__).parent / "fixtures" / "schemas" / "v1.sql").read_text(encoding="utf-8"))
-    conn.close()
-    result = invoke(db, "restore", "--yes", str(old))
-    assert result.exit_code == 0, result.output
-    assert "schema 1" in result.output and f"upgraded to schema {LATEST}" in result.output
-    store = open_store(db)
-    assert store.value("PRAGMA user_version") == LATEST and store.value("SELECT count(*) FROM people") == 3
-    store.close()
-
-
-def _bad_files(tmp_path: Path, good: Path) -> dict[str, Path]:
-    files = {}
-
-    def add(name: str, data: bytes) -> None:
-        files[name] = tmp_path / name
-        files[name].write_bytes(data)
-
-    add("random.db", os.urandom(8192))
-    add("empty.db", b"")
-    add("truncated.db", good.read_bytes()[: good.stat().st_size // 2])
-    other = tmp_path / "other.db"
-    conn = sqlite3.connect(other)
-    conn.execute("CREATE TABLE t (x)")
-    conn.commit()
-    conn.close()
-    files["other.db"] = other
-    newer = tmp_path / "newer.db"
-    shutil.copy(good, newer)
-    conn = sqlite3.connect(newer)
-    conn.execute(f"PRAGMA user_version = {LATEST + 1}")
-    conn.close()
-    files["newer.db"] = newer
-    files["folder"] = tmp_path
-    files["missing.db"] = tmp_path / "missing.db"
-    return files
-
-
-@pytest.mark.parametrize(("name", "says"), [
-    ("random.db", "not an SQLite database"), ("empty.db", "not an SQLite database"),
-    ("truncated.db", "is damaged"), ("other.db", "not a Phrasebook one"),
-    ("newer.db", "newer version"), ("folder", "is a folder"), ("missing.db", "no file"),
-])
-def test_restore_refuses_bad_files_and_changes_nothing(db, saved, tmp_path, name, says):
-    (tmp_path / "bad").mkdir()
-    bad = _bad_files(tmp_path / "bad", saved)[name]
-    before = siblings(db)
-    result = invoke(db, "restore", "--yes", str(bad))
-    assert result.exit_code == 1 and says in result.output and "Traceback" not in result.output, result.output
-    assert siblings(db) == before
-
-
-def test_restore_refuses_the_database_itself(db):
-    result = invoke(db, "restore", "--yes", str(db))
-    assert result.exit_code == 1 and "the database itself" in result.output
-
-
-HOLDER = textwrap.dedent("""
-    import sys, time
-    from phrasebook.store import open_store
-    store = open_store(sys.argv[1])
-    store.value("SELECT count(*) FROM people")
-    print("open", flush=True)
-    sys.stdin.readline()
-""")
-
-
-def test_restore_refuses_while_another_program_has_the_database_open(db, saved):
-    app = subprocess.Popen([sys.executable, "-c", HOLDER, str(db)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                           text=True)
+def consistent(path: Path) -> None:
+    """A snapshot, not a mixture: sound, every reference whole, and every card's state agrees with its log."""
+    conn = sqlite3.connect(path)
     try:
-        assert app.stdout.readline().strip() == "open"
-        result = invoke(db, "restore", "--yes", str(saved))
-        assert result.exit_code == 1 and f"process {app.pid}" in result.output, result.output
-        assert counts(db)[0] == 3
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert conn.execute("""SELECT count(*) FROM cards c WHERE c.reps != (SELECT count(*) FROM reviews r
+                               WHERE r.card_id = c.id) OR coalesce(c.last_review, '') != coalesce((SELECT
+                               max(reviewed_at) FROM reviews r WHERE r.card_id = c.id), '')""").fetchone()[0] == 0
     finally:
-        app.communicate("\n", timeout=30)
-    assert invoke(db, "restore", "--yes", str(saved)).exit_code == 0  # closed: now it may
-    assert counts(db)[0] == 2
+        conn.close()
+
+
+def wait_for(condition, what: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.01)
+
+
+def test_backups_while_a_clerk_answers_in_another_process(db, tmp_path):
+    """The backups overlap the answering: the clerk is answering before, during and after them, and every
+    backup is one consistent snapshot taken somewhere inside its own run."""
+    consistent(db)
+    start = counts(db)[1]
+    stop = tmp_path / "stop"
+    clerk = subprocess.Popen([sys.executable, "-c", CLERK, str(db), str(stop)], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    try:
+        assert clerk.stdout.readline().strip() == "ready"
+        wait_for(lambda: counts(db)[1] >= start + 10, "the clerk answers before the backups")
+        first = counts(db)[1]
+        seen = []
+        for n in range(4):
+            low = counts(db)[1]
+            result = invoke(db, "backup", str(tmp_path / f"b{n}.db"))
+            high = counts(db)[1]
+            assert result.exit_code == 0, result.output
+            assert clerk.poll() is None, clerk.stderr.read()  # still answering while the backup ran
+            seen.append(counts(tmp_path / f"b{n}.db")[1])
+            assert low <= seen[-1] <= high
+            consistent(tmp_path / f"b{n}.db")
+        last = counts(db)[1]
+        assert last > first  # answers were saved while the backups ran
+        wait_for(lambda: counts(db)[1] >= last + 10, "the clerk answers after the backups")
+    finally:
+        stop.touch()
+        out, err = clerk.communicate(timeout=60)
+    assert clerk.returncode == 0, err
+    assert int(out.strip()) == counts(db)[1] - start > 20
+    assert seen == sorted(seen)
+    consistent(db)
 
 
 @pytest.mark.parametrize("command", ["backup", "restore"])

@@ -143,3 +143,24 @@ def test_open_store_on_a_good_database_still_works(real_db):
     store = open_store(real_db)
     assert store.value("SELECT count(*) FROM decks") > 0
     store.close()
+
+
+def test_a_database_locked_by_another_connection_is_busy_not_damaged(real_db, monkeypatch):
+    """Another connection holds the file's exclusive lock: opening fails, and the message says busy (try again),
+    not 'not a Phrasebook database'. The busy timeout is shortened so the test does not wait 10 s."""
+    from phrasebook.store import db as store_db
+
+    monkeypatch.setattr(store_db, "BUSY_TIMEOUT_S", 0.2)
+    holder = sqlite3.connect(real_db, isolation_level=None)
+    holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    holder.execute("INSERT INTO settings VALUES ('held', '1')")
+    try:
+        with pytest.raises(PhrasebookError) as err:
+            open_store(real_db)
+        assert err.value.key == "dbfile.busy" and "locked" in err.value.message()
+        assert "正忙" in cli_refuses(real_db, "trainee", "list")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    open_store(real_db).close()  # free again: it opens

@@ -129,13 +129,6 @@ class Store:
         found = self.conn.execute(sql, params).fetchone()
         return found[0] if found else None
 
-    @property
-    def db(self):
-        """A sqlite-utils view of the same connection, for introspection and bulk reads (loaded lazily)."""
-        from sqlite_utils import Database
-
-        return Database(self.conn)
-
     def start_checkpointer(self, every_s: float = CHECKPOINT_EVERY_S) -> None:
         """Checkpoint in a background thread instead of inside this process's commits (see the module doc)."""
         if self._checkpointer is None:
@@ -178,13 +171,26 @@ def connect(path: Path) -> sqlite3.Connection:
     conn.row_factory = sqlite3.Row
     try:
         conn.execute("PRAGMA journal_mode=WAL")
-    except (sqlite3.DatabaseError, UnicodeDecodeError):  # a damaged schema's error text may not even be UTF-8
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as err:  # a damaged schema's text may not even be UTF-8
         conn.close()
-        raise PhrasebookError("db.not_sqlite", path=path) from None
+        raise _refusal(err, path) from None
     # NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the last commit).
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA foreign_keys=ON")
     return conn
+
+
+def _refusal(err: BaseException, path: Path) -> PhrasebookError:
+    """Why the first statement on a file failed. Busy (another program holds it locked) is not damage: the
+    file is fine and a retry will do, so it must not be reported as "not a Phrasebook database"."""
+    from phrasebook.store.dbfile import DAMAGED, explain
+
+    if is_busy(err):
+        return PhrasebookError("dbfile.busy", path=path, error=err)
+    name = getattr(err, "sqlite_errorname", "") or ""
+    if isinstance(err, UnicodeDecodeError) or name.startswith(DAMAGED) or not isinstance(err, sqlite3.Error):
+        return PhrasebookError("db.not_sqlite", path=path)
+    return explain(err, path)
 
 
 def open_store(path: Path | str) -> Store:
