@@ -73,9 +73,12 @@ def _uri_path(path: Path) -> str:
 def contents(conn: sqlite3.Connection) -> Contents:
     """Schema version, tables, row counts and the last answer's time (raises sqlite3.DatabaseError when the
     file is not SQLite or is damaged)."""
+    from sqlite_utils import Database  # its introspection; off every path but backup, restore and doctor
+
+    db = Database(conn, recursive_triggers=False, execute_plugins=False)  # leaves the connection as it is
     schema = conn.execute("PRAGMA user_version").fetchone()[0]
-    tables = frozenset(r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
-    counts = {name: conn.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in COUNTED if name in tables}
+    tables = frozenset(db.table_names())
+    counts = {name: db.table(name).count for name in COUNTED if name in tables}
     last = conn.execute("SELECT max(reviewed_at) FROM reviews").fetchone()[0] if "reviews" in tables else None
     return Contents(schema=schema, tables=tables, counts=counts, last_review=last)
 
