@@ -15,7 +15,8 @@ from datetime import datetime
 from statistics import mean
 
 from phrasebook import auth
-from phrasebook.exam_sitting import Attempt, _attempt, close_expired, local
+from phrasebook.clock import local
+from phrasebook.exam_sitting import Attempt, _attempt, best_attempt, close_expired
 from phrasebook.exams import Exam, list_exams
 from phrasebook.i18n import t
 from phrasebook.people import Person
@@ -97,11 +98,6 @@ class ExamResults:
         return mean(scores) if scores else None
 
 
-def _best(attempts: list[Attempt]) -> Attempt | None:
-    done = [a for a in attempts if a.submitted]
-    return max(done, key=lambda a: (a.percent or 0.0, -a.number), default=None)
-
-
 def exam_results(store: Store, exam: Exam, *, now: datetime, viewer: Person | None = None,
                  scheduler: Scheduler | None = None) -> ExamResults:
     """The cohort's results for one exam: for its trainer, a coordinator, or the CLI (viewer None)."""
@@ -114,7 +110,7 @@ def exam_results(store: Store, exam: Exam, *, now: datetime, viewer: Person | No
     trainees = []
     for p in q.cohort_people(store, exam.id):
         mine = by_person.get(p["id"], [])
-        best = _best(mine)
+        best = best_attempt(mine)
         status = SAT if best else IN_PROGRESS if mine else NOT_SAT
         trainees.append(TraineeResult(person_id=p["id"], staff_no=p["staff_no"], name=p["name"],
                                       department=p["department"], enrolled=bool(p["enrolled"]), status=status,
@@ -134,6 +130,15 @@ def exam_results(store: Store, exam: Exam, *, now: datetime, viewer: Person | No
                               right=c["right"], almost=c["almost"], wrong=c["wrong"], unanswered=c["unanswered"],
                               points=c["points"]))
     return ExamResults(exam=exam, trainees=tuple(trainees), items=tuple(items))
+
+
+def headline(r: ExamResults) -> dict[str, object]:
+    """The figures of the one-line summary (the CLI's and the app's), formatted alike."""
+    def pct(x: float | None) -> str:
+        return "—" if x is None else f"{x:.1%}"
+
+    return {"sat": r.sat, "enrolled": r.enrolled, "passed": r.passed, "pass_rate": pct(r.pass_rate),
+            "mean": pct(r.mean), "pass_mark": f"{r.exam.pass_mark:.0%}"}
 
 
 # -- as tables -----------------------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from phrasebook.answers import POINTS, Outcome, Score, score
-from phrasebook.clock import iso, parse
+from phrasebook.clock import iso, local, parse
 from phrasebook.errors import PhrasebookError
 from phrasebook.exams import Exam, get_exam
 from phrasebook.modes import CHOICE, LISTENING, TYPED, logged
@@ -120,6 +120,12 @@ def questions(store: Store, attempt: Attempt) -> list[Question]:
     return out
 
 
+def best_attempt(attempts: list[Attempt]) -> Attempt | None:
+    """The attempt that counts for a trainee: the highest score, the earlier one on a tie."""
+    done = [a for a in attempts if a.submitted]
+    return max(done, key=lambda a: (a.percent or 0.0, -a.number), default=None)
+
+
 # -- starting ------------------------------------------------------------------------------------------------
 def attempts_of(store: Store, exam: Exam, person: Person) -> list[Attempt]:
     return [_attempt(r) for r in q.attempts(store, exam.id, person.id)]
@@ -166,10 +172,6 @@ def start(store: Store, exam: Exam, person: Person, *, now: datetime, scheduler:
     if status == "used_up":
         raise PhrasebookError("exam.err.no_attempts", title=exam.title, allowed=exam.attempts_allowed)
     return get_attempt(store, attempt_id)
-
-
-def local(moment: datetime) -> str:
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 # -- answering -----------------------------------------------------------------------------------------------
@@ -385,10 +387,8 @@ def standings(store: Store, person: Person, now: datetime, scheduler: Scheduler 
     out = []
     for exam in map(exam_from_row, q.exams_of_member(store, person.id)):
         mine = attempts_of(store, exam, person)
-        done = [a for a in mine if a.submitted]
-        best = max(done, key=lambda a: (a.percent or 0, -a.number), default=None)
         out.append(Standing(exam, exam.state(now), len(mine), next((a for a in mine if not a.submitted), None),
-                            best))
+                            best_attempt(mine)))
     rank = {"open": 0, "upcoming": 1, "closed": 2}  # soonest to close first; closed ones latest first
     return sorted(out, key=lambda s: (rank[s.state], (-1 if s.state == "closed" else 1)
                                       * s.exam.closes_at.timestamp()))

@@ -28,11 +28,11 @@ from datetime import UTC, date, datetime, time
 from phrasebook import auth
 from phrasebook.choices import Candidate, build
 from phrasebook.clock import iso, parse
-from phrasebook.cohorts import Cohort, get_cohort
+from phrasebook.cohorts import Cohort
 from phrasebook.decks import LANGUAGES
 from phrasebook.errors import PhrasebookError
 from phrasebook.i18n import t
-from phrasebook.modes import CHOICE, LISTENING, TYPED, TYPED_BY_DEFAULT
+from phrasebook.modes import CHOICE, LISTENING, TYPED, TYPED_BY_DEFAULT, available
 from phrasebook.people import Person, clean_text
 from phrasebook.store import Store
 from phrasebook.store import content as content_q
@@ -156,9 +156,10 @@ class PoolEntry:
 
 
 def item_modes(direction: str, lang: str, allowed: Sequence[str]) -> tuple[str, ...]:
-    """The exam modes that fit a card: produce → typed (en/ru) or choice; recognise → listening or choice."""
-    fits = (TYPED, CHOICE) if direction == "produce" else (LISTENING, CHOICE)
-    return tuple(m for m in fits if m in allowed and (m != TYPED or lang in TYPED_LANGS))
+    """The exam modes that fit a card: the drill's for its direction (`modes.available`) that a machine scores,
+    typed only in en/ru — produce → typed or choice; recognise → listening or choice."""
+    return tuple(m for m in available(direction)
+                 if m in EXAM_MODES and m in allowed and (m != TYPED or lang in TYPED_LANGS))
 
 
 def draw_items(pool: Sequence[PoolEntry], *, modes: Sequence[str], count: int, seed: str,
@@ -362,10 +363,6 @@ def list_exams(store: Store, viewer: Person | None = None, *, cohort: Cohort | N
     from phrasebook.cohorts import list_cohorts
 
     return [exam_from_row(r) for r in q.exams(store, cohort_ids=[c.id for c in list_cohorts(store, viewer)])]
-
-
-def exam_cohort(store: Store, exam: Exam) -> Cohort:
-    return get_cohort(store, exam.cohort_id)
 
 
 def paper(store: Store, exam: Exam, *, by: Person | None = None) -> list:

@@ -128,18 +128,6 @@ def items(store: Store, exam_id: int) -> list[sqlite3.Row]:
     )
 
 
-def attempt_counts(store: Store, exam_id: int) -> tuple[int, int]:
-    """(people who submitted an attempt, current members of the exam's cohort)."""
-    found = store.row(
-        """SELECT (SELECT count(DISTINCT person_id) FROM exam_attempts WHERE exam_id = x.id
-                   AND submitted_at IS NOT NULL),
-                  (SELECT count(*) FROM enrolments e WHERE e.cohort_id = x.cohort_id AND e.withdrawn_at IS NULL)
-           FROM exams x WHERE x.id = ?""",
-        (exam_id,),
-    )
-    return (found[0], found[1]) if found else (0, 0)
-
-
 def has_attempts(store: Store, exam_id: int) -> int:
     return store.value("SELECT count(*) FROM exam_attempts WHERE exam_id = ?", (exam_id,))
 
@@ -212,7 +200,7 @@ def answer_key(store: Store, attempt_id: int) -> list[sqlite3.Row]:
     return store.rows(
         """SELECT s.item_id, s.position, s.shown, s.typed, s.picked, s.mode AS asked, s.answered_at, s.outcome,
                   s.points, s.rating, i.lang, i.direction, i.mode, i.phrase_pk, i.prompt, i.prompt_aid, i.options,
-                  i.answer, i.alternatives, i.correct, i.position AS item_position
+                  i.answer, i.alternatives, i.correct
            FROM exam_answers s JOIN exam_items i ON i.id = s.item_id
            WHERE s.attempt_id = ? ORDER BY s.position""",
         (attempt_id,),

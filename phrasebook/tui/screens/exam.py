@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 
 from phrasebook.answers import Outcome
 from phrasebook.audio.speech import Utterance
+from phrasebook.clock import local
 from phrasebook.errors import PhrasebookError
 from phrasebook.exam_sitting import (
     Attempt,
@@ -31,7 +32,6 @@ from phrasebook.exam_sitting import (
     Standing,
     answer,
     get_attempt,
-    local,
     questions,
     review,
     standings,

@@ -14,11 +14,12 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label, Select, SelectionList, Static, TabbedContent, TabPane
 
 from phrasebook import auth
+from phrasebook.clock import local
 from phrasebook.cohorts import Cohort, get_cohort, list_cohorts
 from phrasebook.decks import LANGUAGES
 from phrasebook.errors import PhrasebookError
-from phrasebook.exam_results import ExamResults, exam_results, item_sheet, summary_sheet, trainee_sheet
-from phrasebook.exam_sitting import local, review
+from phrasebook.exam_results import ExamResults, exam_results, headline, item_sheet, summary_sheet, trainee_sheet
+from phrasebook.exam_sitting import review
 from phrasebook.exams import EXAM_MODES, Exam, create_exam, delete_exam, edit_exam, get_exam, list_exams
 from phrasebook.i18n import current, t
 from phrasebook.people import Person
@@ -149,7 +150,7 @@ class ExamFormScreen(FormScreen):
         now = self.app.clock().astimezone().replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
         values = {"title": e.title if e else "", "items": str(e.item_count if e else 20),
                   "minutes": str(e.minutes if e else 30), "pass_mark": f"{(e.pass_mark if e else 0.6):.0%}",
-                  "opens": local(e.opens_at) if e else now.strftime("%Y-%m-%d %H:%M"),
+                  "opens": local(e.opens_at if e else now),
                   "closes": local(e.closes_at) if e else (now + timedelta(days=7)).strftime("%Y-%m-%d 18:00"),
                   "attempts": str(e.attempts_allowed if e else 1)}
         with VerticalScroll(classes="form wide", id="exam-form"):
@@ -255,11 +256,9 @@ class ExamResultsScreen(Screen):
     def show(self) -> None:
         r = self.results = exam_results(self.app.store, self.exam, now=self.app.clock(), viewer=self.viewer,
                                         scheduler=self.app.scheduler)
-        pct = lambda x: "—" if x is None else f"{x:.1%}"  # noqa: E731
         state = t(f"exam.state.{r.exam.state(self.app.clock())}")
-        self.query_one("#exam-summary", Static).update(t(
-            "exam_tui.results_summary", sat=r.sat, enrolled=r.enrolled, passed=r.passed, pass_rate=pct(r.pass_rate),
-            mean=pct(r.mean), pass_mark=f"{r.exam.pass_mark:.0%}", state=state, closes=local(r.exam.closes_at)))
+        self.query_one("#exam-summary", Static).update(t("exam_tui.results_summary", **headline(r), state=state,
+                                                         closes=local(r.exam.closes_at)))
         fill(self.query_one("#exam-trainees", DataTable), trainee_sheet(r), (0, 1, 2, 3, 4, 5, 7, 8, 9))
         fill(self.query_one("#exam-items", DataTable), item_sheet(r), (0, 3, 4, 5, 6, 7, 8, 9, 10))
         self.query_one("#exam-trainees", DataTable).focus()
