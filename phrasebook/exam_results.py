@@ -3,8 +3,10 @@ and per-item difficulty; as sheets (CLI table, CSV, XLSX) and JSON.
 
 Each trainee counts with their best submitted attempt (highest score; the earlier one on a tie). Pass rate and
 mean are over those who sat it. An item's *facility* (答对率) is the share of its points earned over the best
-attempts — right 1, almost ½, wrong or unanswered 0 — so a low figure marks a hard item; right/almost/wrong
-counts are given beside it. Attempts whose time is up are closed before anything is counted.
+attempts — right 1, almost ½, wrong or unanswered 0 — so a low figure marks a hard item; right / almost / wrong
+/ unanswered counts, which add up to the attempts counted, are given beside it. An item's Chinese is its copy on
+the paper, so a later deck edit never changes old results. Attempts whose time is up are closed before anything
+is counted.
 """
 
 from __future__ import annotations
@@ -60,7 +62,7 @@ class ItemStat:
     sat: int
     right: int
     almost: int
-    wrong: int                 # wrong or unanswered
+    wrong: int                 # answered wrongly (right + almost + wrong + unanswered = sat)
     unanswered: int
     points: float
 
@@ -119,9 +121,8 @@ def exam_results(store: Store, exam: Exam, *, now: datetime, viewer: Person | No
     tally: dict[int, Counter] = {}
     for a in q.item_answers(store, best_ids):
         c = tally.setdefault(a["item_id"], Counter())
-        c[a["outcome"]] += 1
+        c["unanswered" if a["typed"] is None and a["picked"] is None else a["outcome"]] += 1
         c["points"] += a["points"] or 0.0
-        c["unanswered"] += a["typed"] is None and a["picked"] is None
     items = []
     for i in q.items(store, exam.id):
         c = tally.get(i["id"], Counter())

@@ -120,9 +120,13 @@ def is_member(store: Store, cohort_id: int, person_id: int) -> bool:
 
 
 def items(store: Store, exam_id: int) -> list[sqlite3.Row]:
-    """Every item with its right answer and its phrase (staff views, scoring, the CLI's `exam show`)."""
+    """Every item with its right answer and its phrase's ids (staff views, scoring, the CLI's `exam show`). `zh`,
+    the item's Chinese, is its copy as the paper was set (the question of a produce item, the answer of a
+    recognise one), never the phrase as the deck has it now."""
     return store.rows(
-        """SELECT i.*, p.deck_id, p.phrase_id, p.zh, p.speaker FROM exam_items i JOIN phrases p ON p.pk = i.phrase_pk
+        """SELECT i.*, p.deck_id, p.phrase_id,
+                  CASE WHEN i.direction = 'produce' THEN i.prompt ELSE i.answer END AS zh
+           FROM exam_items i JOIN phrases p ON p.pk = i.phrase_pk
            WHERE i.exam_id = ? ORDER BY i.position""",
         (exam_id,),
     )
