@@ -1,12 +1,13 @@
 """Exam results for staff: per trainee of the cohort (sat or not, best score, passed), the pass rate and mean,
 and per-item difficulty; as sheets (CLI table, CSV, XLSX) and JSON.
 
-Each trainee counts with their best submitted attempt (highest score; the earlier one on a tie). Pass rate and
-mean are over those who sat it. An item's *facility* (答对率) is the share of its points earned over the best
-attempts — right 1, almost ½, wrong or unanswered 0 — so a low figure marks a hard item; right / almost / wrong
-/ unanswered counts, which add up to the attempts counted, are given beside it. An item's Chinese is its copy on
-the paper, so a later deck edit never changes old results. Attempts whose time is up are closed before anything
-is counted.
+Each trainee counts with their best submitted attempt (highest score; the earlier one on a tie). The cohort's
+figures — sat (people, not attempts), passed, pass rate, mean and item facility — are over its current members
+who sat it, so "sat/enrolled" never exceeds 1; someone withdrawn since keeps their row, marked, outside the
+figures. An item's *facility* (答对率) is the share of its points earned over those best attempts — right 1,
+almost ½, wrong or unanswered 0 — so a low figure marks a hard item; right / almost / wrong / unanswered counts,
+which add up to the attempts counted, are given beside it. An item's Chinese is its copy on the paper, so a
+later deck edit never changes old results. Attempts whose time is up are closed before anything is counted.
 """
 
 from __future__ import annotations
@@ -79,8 +80,13 @@ class ExamResults:
     items: tuple[ItemStat, ...]
 
     @property
+    def counted(self) -> list[TraineeResult]:
+        """Current members who sat it: the people every cohort figure is over."""
+        return [r for r in self.trainees if r.enrolled and r.status == SAT]
+
+    @property
     def sat(self) -> int:
-        return sum(1 for r in self.trainees if r.status == SAT)
+        return len(self.counted)
 
     @property
     def enrolled(self) -> int:
@@ -88,7 +94,7 @@ class ExamResults:
 
     @property
     def passed(self) -> int:
-        return sum(1 for r in self.trainees if r.passed)
+        return sum(1 for r in self.counted if r.passed)
 
     @property
     def pass_rate(self) -> float | None:
@@ -96,7 +102,7 @@ class ExamResults:
 
     @property
     def mean(self) -> float | None:
-        scores = [r.percent for r in self.trainees if r.status == SAT]
+        scores = [r.percent for r in self.counted]
         return mean(scores) if scores else None
 
 
@@ -117,7 +123,7 @@ def exam_results(store: Store, exam: Exam, *, now: datetime, viewer: Person | No
         trainees.append(TraineeResult(person_id=p["id"], staff_no=p["staff_no"], name=p["name"],
                                       department=p["department"], enrolled=bool(p["enrolled"]), status=status,
                                       attempts=len(mine), best=best))
-    best_ids = [r.best.id for r in trainees if r.best]
+    best_ids = [r.best.id for r in trainees if r.best and r.enrolled]
     tally: dict[int, Counter] = {}
     for a in q.item_answers(store, best_ids):
         c = tally.setdefault(a["item_id"], Counter())
