@@ -17,13 +17,16 @@ to their own next attempt.
 picked for choice and listening (right 1, wrong 0). Unanswered items are wrong. Percent = points / items.
 
 **FSRS.** Each answered item is a review of the trainee's card (phrase, language, direction), logged when the
-attempt is submitted with mode `exam:<mode>`, grade as the drill would propose it (typed: right Good, almost
-Hard, wrong Again; choice: right Good, wrong Again). As in extra practice (`practice.counts_for_schedule`), it
-moves the schedule when the card is due anyway; and also, whatever the due date, when the answer was wrong — a
-lapse found in an exam is real and the card should come back soon. A right answer on a card not yet due, and
-any answer on a card never studied, is logged as `extra:exam:<mode>` and leaves the card as it was (early
-successes would inflate stability; new cards are introduced by the drill within its daily limit). Items never
-answered are not reviews. A trainee without a card for the item (a language they do not study) gets no review.
+attempt is submitted and dated then (an attempt closed by the clock: at its deadline) with mode `exam:<mode>`,
+grade as the drill would propose it (typed: right Good, almost Hard, wrong Again; choice: right Good, wrong Again).
+As in extra practice (`practice.counts_for_schedule`), it moves the schedule when the card is due anyway; and also,
+whatever the due date, when the answer was wrong — a lapse found in an exam is real and the card should come back
+soon. A right answer on a card not yet due, and any answer on a card never studied, or on a card reviewed since the
+answer was given (say, drilled after an abandoned attempt's deadline, before anyone closed it), is logged as
+`extra:exam:<mode>` and leaves the card as it was (early successes would inflate stability; new cards are
+introduced by the drill within its daily limit; a review older than the card's last one would run its clock
+backwards). Items never answered are not reviews. A trainee without a card for the item (a language they do not
+study) gets no review.
 """
 
 from __future__ import annotations
@@ -243,7 +246,7 @@ def submit(store: Store, attempt: Attempt, *, now: datetime, scheduler: Schedule
         percent = points / len(rows) if rows else 0.0
         q.finalize(store, attempt_id=attempt.id, scored=scored, submitted_at=iso(min(now, attempt.deadline)),
                    auto=auto, points=points, percent=percent, passed=percent >= exam.pass_mark - 1e-9)
-    log_reviews(store, attempt, now=now, scheduler=scheduler)
+    log_reviews(store, attempt.id, scheduler=scheduler)
     return get_attempt(store, attempt.id)
 
 
@@ -260,23 +263,27 @@ def close_expired(store: Store, now: datetime, *, person_id: int | None = None,
     return len(rows)
 
 
-def exam_counts(card: CardState, rating: int, at: datetime) -> bool:
-    """Does this exam answer move the card's schedule? When the drill would ask the card now, or the answer was
-    wrong (a real lapse); never for a card not studied yet."""
-    if card.state == NEW:
+def exam_counts(card: CardState, rating: int, at: datetime, *, answered: datetime | None = None) -> bool:
+    """Does an exam answer logged `at` (given at `answered`) move the card's schedule? When the drill would ask
+    the card then, or the answer was wrong (a real lapse); never for a card not studied yet, and never for one
+    reviewed since the answer was given — its schedule has moved on, and an older answer replayed after a newer
+    review would run the card's clock backwards."""
+    if card.state == NEW or (card.last_review is not None and card.last_review > (answered or at)):
         return False
     return counts_for_schedule(card, at) or rating == AGAIN
 
 
-def log_reviews(store: Store, attempt: Attempt, *, now: datetime, scheduler: Scheduler | None = None) -> int:
-    """The answered items as reviews of the trainee's cards, once each: after a crash part-way, logging again finds
-    the keys already written (record_answer) and goes on. Returns how many were written now."""
-    if q.attempt(store, attempt.id)["reviews_logged"]:
+def log_reviews(store: Store, attempt_id: int, *, scheduler: Scheduler | None = None) -> int:
+    """A submitted attempt's answered items as reviews of the trainee's cards, once each, dated when it was
+    submitted (never after its deadline, however late it was closed or logging resumed): after a crash part-way,
+    logging again finds the keys already written (record_answer) and goes on. Returns how many were written now."""
+    row = q.attempt(store, attempt_id)
+    if row["reviews_logged"]:
         return 0
-    scheduler = scheduler or Scheduler()
-    now = min(now, attempt.deadline)  # an attempt left open is logged as sat, not as when someone next looked
+    attempt, scheduler = _attempt(row), scheduler or Scheduler()
+    at = attempt.submitted_at
     rows = [r for r in q.answer_key(store, attempt.id) if r["rating"] is not None]
-    spent = (min(now, attempt.deadline) - attempt.started_at).total_seconds() * 1000
+    spent = (at - attempt.started_at).total_seconds() * 1000
     duration = int(min(MAX_REVIEW_MS, spent / len(rows))) if rows else None
     written = 0
     for r in rows:
@@ -284,14 +291,14 @@ def log_reviews(store: Store, attempt: Attempt, *, now: datetime, scheduler: Sch
         if card_id is None:
             continue
         before = card_state(cards_q.card(store, card_id))
-        counted = exam_counts(before, r["rating"], now)
-        after = scheduler.review(card_id, before, r["rating"], now).to_dict() if counted else None
+        counted = exam_counts(before, r["rating"], at, answered=parse(r["answered_at"]))
+        after = scheduler.review(card_id, before, r["rating"], at).to_dict() if counted else None
         # One key per attempt and item: logging again after a crash finds it instead of answering twice. The
         # person and start time are in it because row ids come back after an exam is deleted.
         saved = cards_q.record_answer(
             store, key=f"exam:{attempt.person_id}:{iso(attempt.started_at)}:{attempt.id}:{r['item_id']}",
             card_id=card_id, person_id=attempt.person_id,
-            session_id=attempt.session_id, rating=r["rating"], reviewed_at=iso(now), duration_ms=duration,
+            session_id=attempt.session_id, rating=r["rating"], reviewed_at=iso(at), duration_ms=duration,
             mode=logged(EXAM_PREFIX + (r["asked"] or r["mode"]), scheduled=counted), before=before.to_dict(),
             after=after)
         written += saved.created
