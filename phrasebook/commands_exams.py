@@ -142,7 +142,7 @@ def register(cli: click.Group, group_cls: type[click.Group]) -> None:
 
         store = opts.store(sync=False)
         e = get_exam(store, which)
-        delete_exam(store, e, force=force)
+        delete_exam(store, e, now=utcnow(), force=force)
         click.echo(t("exam_cli.deleted", id=e.id, title=e.title))
 
 

@@ -174,6 +174,8 @@ def start(store: Store, exam: Exam, person: Person, *, now: datetime, scheduler:
         deadline=iso(deadline), order=attempt_order(exam, person.id, number, q.items(store, exam.id)))
     if status == "used_up":
         raise PhrasebookError("exam.err.no_attempts", title=exam.title, allowed=exam.attempts_allowed)
+    if status == "gone":
+        raise PhrasebookError("exam.err.not_found", exam=exam.title)
     return get_attempt(store, attempt_id)
 
 
@@ -189,9 +191,11 @@ def answer(store: Store, attempt: Attempt, question: Question, *, typed: str | N
     text = (typed or "").strip() or None
     item_option = None
     if picked is not None:
-        shown = json.loads(next(r["shown"] for r in q.questions(store, attempt.id)
-                                if r["item_id"] == question.item_id))
-        item_option = shown[picked]
+        shown = next((r["shown"] for r in q.questions(store, attempt.id) if r["item_id"] == question.item_id), None)
+        if shown is None:
+            get_attempt(store, attempt.id)  # the attempt (or its exam) deleted meanwhile: exam.err.no_attempt
+            raise PhrasebookError("exam.err.bad_option", n=picked + 1)  # an item that is not on this paper
+        item_option = json.loads(shown)[picked]
     mode = CHOICE if question.mode == LISTENING and not listened else question.mode
     if q.save_answer(store, attempt_id=attempt.id, item_id=question.item_id, typed=text if question.mode == TYPED
                      else None, picked=item_option, mode=mode, at=iso(now)):

@@ -321,14 +321,16 @@ def edit_exam(store: Store, exam: Exam, *, now: datetime, by: Person | None = No
     return get_exam(store, exam.id)
 
 
-def delete_exam(store: Store, exam: Exam, *, by: Person | None = None, force: bool = False) -> None:
-    """Delete an exam; once someone has sat it only with `force` (its results go; the review log stays)."""
+def delete_exam(store: Store, exam: Exam, *, now: datetime, by: Person | None = None, force: bool = False) -> None:
+    """Delete an exam; once someone has sat it only with `force` (its results go; the review log stays); never
+    while someone is sitting it (their screen would lose the paper under them)."""
     if by is not None:
         auth.require(auth.can_manage_cohort(by, exam))
-    sat = q.has_attempts(store, exam.id)
-    if sat and not force:
-        raise PhrasebookError("exam.err.delete_sat", title=exam.title, attempts=sat)
-    q.delete_exam(store, exam.id)
+    status, count = q.delete_exam(store, exam.id, now=iso(now), force=force)
+    if status == "running":
+        raise PhrasebookError("exam.err.delete_running", title=exam.title, n=count)
+    if status == "sat":
+        raise PhrasebookError("exam.err.delete_sat", title=exam.title, attempts=count)
 
 
 # -- finding -------------------------------------------------------------------------------------------------

@@ -205,26 +205,48 @@ def test_only_the_cohorts_trainer_or_a_coordinator_sets_its_exams(store, people,
         with pytest.raises(PhrasebookError):
             edit_exam(store, mine, now=clock(), by=people[outsider], minutes=30)
         with pytest.raises(PhrasebookError):
-            delete_exam(store, mine, by=people[outsider])
+            delete_exam(store, mine, now=clock(), by=people[outsider])
 
 
 def test_edit_redraws_until_someone_starts_and_delete_keeps_results_unless_forced(store, people, clock):
-    from phrasebook.exam_sitting import start
+    from phrasebook.exam_sitting import start, submit
 
     exam = define(store, people["c12"], clock, by=people["T1"])
     edited = edit_exam(store, exam, now=clock(), by=people["T1"], items=6, minutes="30", pass_mark=80)
     assert (edited.item_count, edited.minutes, edited.pass_mark) == (6, 30, 0.8)
     assert len(paper(store, edited)) == 6
-    start(store, edited, people["C1"], now=clock())
+    attempt = start(store, edited, people["C1"], now=clock())
     with pytest.raises(PhrasebookError) as err:
         edit_exam(store, edited, now=clock(), by=people["T1"], minutes=40)
     assert err.value.key == "exam.err.started"
+    for force in (False, True):  # someone is sitting it: not even force deletes it from under them
+        with pytest.raises(PhrasebookError) as err:
+            delete_exam(store, edited, now=clock(), by=people["T1"], force=force)
+        assert err.value.key == "exam.err.delete_running" and "正在作答" in err.value.message()
+    submit(store, attempt, now=clock())
     with pytest.raises(PhrasebookError) as err:
-        delete_exam(store, edited, by=people["T1"])
+        delete_exam(store, edited, now=clock(), by=people["T1"])
     assert err.value.key == "exam.err.delete_sat"
-    delete_exam(store, edited, by=people["T1"], force=True)
+    delete_exam(store, edited, now=clock(), by=people["T1"], force=True)
     for table in ("exams", "exam_items", "exam_attempts", "exam_answers"):
         assert store.value(f"SELECT count(*) FROM {table}") == 0
+
+
+def test_an_abandoned_attempt_can_be_deleted_by_force_and_then_refuses_answers(store, people, clock):
+    from phrasebook.exam_sitting import answer, questions, start
+
+    exam = define(store, people["c12"], clock, modes=["choice"], items=3, minutes=10)
+    attempt = start(store, exam, people["C1"], now=clock())
+    q = questions(store, attempt)[0]
+    clock.advance(minutes=11)  # its time is up, nobody has closed it: not running any more
+    delete_exam(store, exam, now=clock(), force=True)
+    for given in ({"picked": 0}, {"typed": "Hello"}):
+        with pytest.raises(PhrasebookError) as err:
+            answer(store, attempt, q, now=clock() - timedelta(minutes=5), **given)
+        assert err.value.key == "exam.err.no_attempt"
+    with pytest.raises(PhrasebookError) as err:  # a trainee's list drawn before the delete
+        start(store, exam, people["C2"], now=clock())
+    assert err.value.key == "exam.err.not_found"
 
 
 def test_exams_are_found_by_id_or_unique_title(store, people, clock):

@@ -81,10 +81,20 @@ def replace_exam(store: Store, exam_id: int, fields: dict, items: Sequence[dict]
     return True
 
 
-def delete_exam(store: Store, exam_id: int) -> None:
-    """The exam, its items, attempts and answers (the review log keeps its rows: it is append-only)."""
+def delete_exam(store: Store, exam_id: int, *, now: str, force: bool) -> tuple[str, int]:
+    """Delete the exam, its items, attempts and answers (the review log keeps its rows: it is append-only) —
+    unless, checked inside the same transaction, someone is sitting it now (an attempt open before its deadline),
+    or anyone has sat it and not `force`. Returns ("deleted" | "running" | "sat", attempts found)."""
     with store.write() as conn:
+        attempts, running = conn.execute(
+            "SELECT count(*), coalesce(sum(submitted_at IS NULL AND deadline > ?), 0) FROM exam_attempts "
+            "WHERE exam_id = ?", (now, exam_id)).fetchone()
+        if running:
+            return "running", running
+        if attempts and not force:
+            return "sat", attempts
         conn.execute("DELETE FROM exams WHERE id = ?", (exam_id,))
+    return "deleted", attempts
 
 
 def exam(store: Store, exam_id: int) -> sqlite3.Row | None:
@@ -152,8 +162,11 @@ def attempt(store: Store, attempt_id: int) -> sqlite3.Row | None:
 def start_attempt(store: Store, *, exam_id: int, person_id: int, allowed: int, started_at: str, deadline: str,
                   order: Sequence[tuple[int, int, list[int]]]) -> tuple[str, int | None]:
     """Open a new attempt with its answer rows (item, position, option order), checking inside the transaction
-    that none is open and attempts are left. Returns ("started", id), ("open", id) or ("used_up", None)."""
+    that the exam still exists, none is open and attempts are left. Returns ("started", id), ("open", id),
+    ("used_up", None) or ("gone", None)."""
     with store.write() as conn:
+        if conn.execute("SELECT 1 FROM exams WHERE id = ?", (exam_id,)).fetchone() is None:
+            return "gone", None  # deleted since the trainee's list was drawn
         found = conn.execute("SELECT id FROM exam_attempts WHERE exam_id = ? AND person_id = ? "
                              "AND submitted_at IS NULL", (exam_id, person_id)).fetchone()
         if found:

@@ -122,8 +122,8 @@ class ExamsScreen(Screen):
             if not yes:
                 return
             try:
-                delete_exam(self.app.store, exam, by=self.viewer)
-            except PhrasebookError as err:  # someone has sat it: only the CLI's --force deletes results
+                delete_exam(self.app.store, exam, now=self.app.clock(), by=self.viewer)
+            except PhrasebookError as err:  # someone sits or has sat it: only the CLI's --force deletes results
                 self.notify(err.message(), severity="error", timeout=6)
                 return
             self.notify(t("exam_cli.deleted", id=exam.id, title=exam.title))
