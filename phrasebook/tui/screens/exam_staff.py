@@ -27,6 +27,7 @@ from phrasebook.sheets import as_text
 from phrasebook.store import content as content_q
 from phrasebook.store import exams as exams_q
 from phrasebook.tui.screens.dashboard import fill
+from phrasebook.tui.screens.exam_list import despite_busy
 from phrasebook.tui.screens.trainer import FormScreen
 from phrasebook.tui.widgets.keybar import KeyBar
 
@@ -63,7 +64,8 @@ class ExamsScreen(Screen):
     def show(self) -> None:
         store, now = self.app.store, self.app.clock()
         exams = list_exams(store, self.viewer, cohort=self.cohort)
-        results = [exam_results(store, e, now=now, viewer=self.viewer, scheduler=self.app.scheduler) for e in exams]
+        results = despite_busy(self, lambda close: [exam_results(store, e, now=now, viewer=self.viewer, close=close,
+                                                                 scheduler=self.app.scheduler) for e in exams])
         sheet = summary_sheet(results)
         table = self.query_one("#exam-table", DataTable)
         table.clear(columns=True)
@@ -254,8 +256,9 @@ class ExamResultsScreen(Screen):
         self.show()
 
     def show(self) -> None:
-        r = self.results = exam_results(self.app.store, self.exam, now=self.app.clock(), viewer=self.viewer,
-                                        scheduler=self.app.scheduler)
+        r = self.results = despite_busy(self, lambda close: exam_results(
+            self.app.store, self.exam, now=self.app.clock(), viewer=self.viewer, scheduler=self.app.scheduler,
+            close=close))
         state = t(f"exam.state.{r.exam.state(self.app.clock())}")
         self.query_one("#exam-summary", Static).update(t("exam_tui.results_summary", **headline(r), state=state,
                                                          closes=local(r.exam.closes_at)))

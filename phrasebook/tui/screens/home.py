@@ -102,9 +102,10 @@ class HomeScreen(Screen):
     def _exams(self, now) -> ComposeResult:
         """Exams (考核) open now or in progress, one line each, with the key that opens them."""
         from phrasebook.exam_sitting import standings
-        from phrasebook.tui.screens.exam import standing_text
+        from phrasebook.tui.screens.exam_list import despite_busy, standing_text
 
-        found = [s for s in standings(self.app.store, self.person, now, self.app.scheduler)
+        found = [s for s in despite_busy(self, lambda close: standings(self.app.store, self.person, now,
+                                                                       self.app.scheduler, close=close))
                  if s.current is not None or (s.state == "open" and s.left)]
         if found:
             lines = [t("exam_tui.home_title", n=len(found))] + [f"  {standing_text(s, now)}" for s in found[:3]]
@@ -169,7 +170,7 @@ class HomeScreen(Screen):
             DialogueScreen(self.person, scenario=choice.removeprefix("scenario:"), lang=lang)) if choice else None)
 
     def action_exams(self) -> None:
-        from phrasebook.tui.screens.exam import ExamListScreen
+        from phrasebook.tui.screens.exam_list import ExamListScreen
 
         self.app.push_screen(ExamListScreen(self.person))
 

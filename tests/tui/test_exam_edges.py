@@ -1,0 +1,120 @@
+"""Exams (考核) at their edges, through the real app on a real SQLite file with the fake clock: a database held busy
+by another process (for real) at submission and while lists close finished attempts; an attempt deleted under the
+trainee."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from phrasebook.exam_sitting import start
+from phrasebook.i18n import t
+from phrasebook.people import find_person
+from phrasebook.tui.screens.dashboard import DashboardScreen
+from phrasebook.tui.screens.exam import ExamResultScreen, ExamScreen
+from phrasebook.tui.screens.exam_list import ExamListScreen
+from phrasebook.tui.screens.exam_staff import ExamsScreen
+from phrasebook.tui.screens.home import HomeScreen
+from tests.tui.test_exams import SIZE, screen_text, set_exam, text
+
+
+def last_message(app) -> str:
+    return [n.message for n in app._notifications][-1]
+
+
+def hold_the_write_lock(app, db_path) -> sqlite3.Connection:
+    """Another process stuck mid-write; the app gives up waiting after 0.2 s."""
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    app.store.patience_s = 0.2
+    return other
+
+
+def release(other: sqlite3.Connection) -> None:
+    other.execute("ROLLBACK")
+    other.close()
+
+
+async def enter_exam(app, pilot, staff_no: str = "C1") -> ExamScreen:
+    await app.push_screen(HomeScreen(find_person(app.store, staff_no)))
+    await pilot.pause()
+    await pilot.press("e", "enter", "enter")
+    await pilot.pause()
+    assert isinstance(app.screen, ExamScreen)
+    return app.screen
+
+
+async def test_a_busy_database_at_submission_keeps_the_exam_on_screen_to_try_again(programme, clock, db_path):
+    app = programme
+    set_exam(app, clock, modes=["choice"])
+    async with app.run_test(size=SIZE) as pilot:
+        sitting = await enter_exam(app, pilot)
+        await pilot.press("1")
+        await pilot.pause()
+        other = hold_the_write_lock(app, db_path)
+        await pilot.press("f5")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is sitting and not sitting.finished and sitting.questions[0].picked == 0
+        assert last_message(app) == t("reliability.busy", seconds=0)  # one sentence, no traceback
+        assert app.store.value("SELECT submitted_at FROM exam_attempts") is None
+        release(other)
+        await pilot.press("f5")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ExamResultScreen) and app.store.value("SELECT count(*) FROM exam_attempts "
+                                                                            "WHERE submitted_at IS NOT NULL") == 1
+
+
+async def test_lists_show_what_is_stored_while_the_database_is_too_busy_to_close_attempts(programme, clock, db_path):
+    app = programme
+    set_exam(app, clock, modes=["choice"])
+    second = set_exam(app, clock, title="第二次考核", modes=["choice"])
+    start(app.store, second, find_person(app.store, "C2"), now=clock())
+    async with app.run_test(size=SIZE) as pilot:
+        await app.push_screen(HomeScreen(find_person(app.store, "C2")))
+        await pilot.pause()
+        clock.advance(minutes=30)  # C2's attempt is over, not closed yet: looking closes it, which writes
+        other = hold_the_write_lock(app, db_path)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExamListScreen) and "第二次考核" in screen_text(app)
+        assert last_message(app) == t("reliability.busy", seconds=0)
+        release(other)
+        await pilot.press("escape")  # home looks again, free now: C2's attempt is closed
+        await pilot.pause()
+        start(app.store, second, find_person(app.store, "C1"), now=clock())
+        clock.advance(minutes=30)  # and now C1's is over, not closed yet
+        await app.push_screen(DashboardScreen(find_person(app.store, "K1")))
+        await pilot.pause()
+        other = hold_the_write_lock(app, db_path)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExamsScreen) and app.screen.query_one("#exam-table").row_count == 2
+        assert last_message(app) == t("reliability.busy", seconds=0)
+        await pilot.press("enter")  # one exam's results, still busy
+        await pilot.pause()
+        assert "已考 1/2 人" in text(app, "#exam-summary")  # C1 still in progress
+        release(other)
+        await pilot.press("escape", "enter")  # free again: the attempt is closed and counted
+        await pilot.pause()
+        assert "已考 2/2 人" in text(app, "#exam-summary")
+        assert app.store.value("SELECT count(*) FROM exam_attempts WHERE submitted_at IS NULL") == 0
+
+
+async def test_an_attempt_deleted_under_the_trainee_sends_them_home(programme, clock):
+    app = programme
+    set_exam(app, clock, modes=["choice"])
+    async with app.run_test(size=SIZE) as pilot:
+        for keys in (("2",), ("f5", "enter")):  # answering, and submitting, an attempt that is gone
+            sitting = await enter_exam(app, pilot)
+            await pilot.press("1")
+            await pilot.pause()
+            with app.store.write() as conn:  # deleted from another terminal, however that came about
+                conn.execute("DELETE FROM exam_attempts WHERE id = ?", (sitting.attempt.id,))
+            for key in keys:
+                await pilot.press(key)
+                await pilot.pause()
+            assert isinstance(app.screen, HomeScreen) and sitting.finished
+            assert last_message(app) == t("exam.err.no_attempt")
