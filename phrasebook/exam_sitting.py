@@ -168,7 +168,7 @@ def start(store: Store, exam: Exam, person: Person, *, now: datetime, scheduler:
     if state == "closed":
         raise PhrasebookError("exam.err.closed", title=exam.title, closes=local(exam.closes_at))
     number = len(attempts_of(store, exam, person)) + 1
-    deadline = min(now + timedelta(minutes=exam.minutes), exam.closes_at)
+    deadline = now + exam.time_for(now)
     status, attempt_id = q.start_attempt(
         store, exam_id=exam.id, person_id=person.id, allowed=exam.attempts_allowed, started_at=iso(now),
         deadline=iso(deadline), order=attempt_order(exam, person.id, number, q.items(store, exam.id)))

@@ -23,7 +23,7 @@ import random
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from phrasebook import auth
 from phrasebook.choices import Candidate, build
@@ -64,6 +64,10 @@ class Exam:
     attempts_allowed: int
     seed: str
     created_at: datetime
+
+    def time_for(self, now: datetime) -> timedelta:
+        """The time an attempt started now really has: the limit, cut short by the closing time."""
+        return max(timedelta(0), min(timedelta(minutes=self.minutes), self.closes_at - now))
 
     def state(self, now: datetime) -> str:
         """upcoming | open | closed."""

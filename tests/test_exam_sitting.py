@@ -150,6 +150,7 @@ def test_the_open_window(store, people, clock):  # noqa: F811
         start(store, exam, people["C1"], now=clock())
     assert err.value.key == "exam.err.not_open"
     clock.advance(hours=1, minutes=5)
+    assert exam.time_for(clock()) == timedelta(minutes=5)  # not the 30-minute limit
     attempt = start(store, exam, people["C1"], now=clock())
     assert attempt.deadline == exam.closes_at  # never after the exam closes
     clock.advance(minutes=5)

@@ -1,16 +1,17 @@
 """Exams (考核) at their edges, through the real app on a real SQLite file with the fake clock: a database held busy
 by another process (for real) at submission and while lists close finished attempts; an attempt deleted under the
-trainee."""
+trainee; the time really left at the start."""
 
 from __future__ import annotations
 
 import sqlite3
+from datetime import timedelta
 
 from phrasebook.exam_sitting import start
 from phrasebook.i18n import t
 from phrasebook.people import find_person
 from phrasebook.tui.screens.dashboard import DashboardScreen
-from phrasebook.tui.screens.exam import ExamResultScreen, ExamScreen
+from phrasebook.tui.screens.exam import ConfirmScreen, ExamResultScreen, ExamScreen
 from phrasebook.tui.screens.exam_list import ExamListScreen
 from phrasebook.tui.screens.exam_staff import ExamsScreen
 from phrasebook.tui.screens.home import HomeScreen
@@ -118,3 +119,18 @@ async def test_an_attempt_deleted_under_the_trainee_sends_them_home(programme, c
                 await pilot.pause()
             assert isinstance(app.screen, HomeScreen) and sitting.finished
             assert last_message(app) == t("exam.err.no_attempt")
+
+
+async def test_the_start_confirmation_shows_the_time_really_left(programme, clock):
+    app = programme
+    set_exam(app, clock, minutes=20, closes=clock() + timedelta(minutes=7, seconds=30))
+    async with app.run_test(size=SIZE) as pilot:
+        await app.push_screen(HomeScreen(find_person(app.store, "C1")))
+        await pilot.pause()
+        await pilot.press("e", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "限时 20 分钟，但考核" in screen_text(app) and "您实际只有 07:30" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "剩余时间 07:30" in text(app, "#exam-timer")

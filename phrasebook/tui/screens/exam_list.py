@@ -1,12 +1,12 @@
-"""The trainee's exams (考核): one line each with where they stand, Enter starts (after a confirmation), resumes,
-or shows the result. Also `despite_busy`, which every exam screen reads through: closing attempts whose time is
-up is a write, and a busy database must delay it, not stop the screen.
+"""The trainee's exams (考核): one line each with where they stand, Enter starts (after a confirmation that shows
+the time they will really have), resumes, or shows the result. Also `despite_busy`, which every exam screen reads
+through: closing attempts whose time is up is a write, and a busy database must delay it, not stop the screen.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TypeVar
 
 from textual.app import ComposeResult
@@ -58,6 +58,17 @@ def standing_text(s: Standing, now: datetime, glue: str = " · ") -> str:
     return f"{head}{glue}{state}"
 
 
+def start_lines(s: Standing, now: datetime) -> list[str]:
+    """The start confirmation: the rules, with the time the trainee will really have (the limit, or less when
+    the exam closes sooner)."""
+    e = s.exam
+    allowed = e.time_for(now)
+    time = (t("exam_tui.time_full", minutes=e.minutes) if allowed >= timedelta(minutes=e.minutes) else
+            t("exam_tui.time_short", minutes=e.minutes, closes=local(e.closes_at), left=clock_text(allowed)))
+    return [t("exam_tui.start_rules", items=e.item_count, time=time, pass_mark=f"{e.pass_mark:.0%}", left=s.left),
+            t("exam_tui.start_clock", closes=local(e.closes_at))]
+
+
 class ExamListScreen(ModalScreen[None]):
     """The trainee's exams: Enter starts or resumes an open one, or shows the result of one already sat."""
 
@@ -90,10 +101,7 @@ class ExamListScreen(ModalScreen[None]):
         if s.current is not None:
             self.app.push_screen(ExamScreen(self.person, s.exam, s.current))
         elif s.can_start:
-            lines = [t("exam_tui.start_rules", items=s.exam.item_count, minutes=s.exam.minutes,
-                       pass_mark=f"{s.exam.pass_mark:.0%}", left=s.left),
-                     t("exam_tui.start_clock", closes=local(s.exam.closes_at))]
-            self.app.push_screen(ConfirmScreen(s.exam.title, lines, "exam_tui.key_start"),
+            self.app.push_screen(ConfirmScreen(s.exam.title, start_lines(s, self.app.clock()), "exam_tui.key_start"),
                                  lambda yes: self._start(s.exam) if yes else None)
         elif s.best is not None:
             self.app.push_screen(ExamResultScreen(review(self.app.store, s.best, viewer=self.person,
