@@ -130,6 +130,13 @@ def best_attempt(attempts: list[Attempt]) -> Attempt | None:
 
 
 # -- starting ------------------------------------------------------------------------------------------------
+def running(store: Store, person: Person, now: datetime) -> Attempt | None:
+    """The attempt the person is sitting now, if any. While there is one, the app keeps drill, extra practice and
+    dialogues shut: they show the answers (an open-book exam otherwise)."""
+    row = q.running_attempt(store, person.id, iso(now))
+    return _attempt(row) if row else None
+
+
 def attempts_of(store: Store, exam: Exam, person: Person) -> list[Attempt]:
     return [_attempt(r) for r in q.attempts(store, exam.id, person.id)]
 

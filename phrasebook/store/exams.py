@@ -159,6 +159,12 @@ def attempt(store: Store, attempt_id: int) -> sqlite3.Row | None:
     return store.row(f"SELECT {ATTEMPT} FROM exam_attempts a WHERE a.id = ?", (attempt_id,))
 
 
+def running_attempt(store: Store, person_id: int, now: str) -> sqlite3.Row | None:
+    """The person's attempt in progress now (open, before its deadline), if any: a read, nothing is closed."""
+    return store.row(f"""SELECT {ATTEMPT} FROM exam_attempts a WHERE a.person_id = ? AND a.submitted_at IS NULL
+                         AND a.deadline > ? ORDER BY a.deadline LIMIT 1""", (person_id, now))
+
+
 def start_attempt(store: Store, *, exam_id: int, person_id: int, allowed: int, started_at: str, deadline: str,
                   order: Sequence[tuple[int, int, list[int]]]) -> tuple[str, int | None]:
     """Open a new attempt with its answer rows (item, position, option order), checking inside the transaction

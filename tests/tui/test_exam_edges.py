@@ -1,16 +1,17 @@
 """Exams (考核) at their edges, through the real app on a real SQLite file with the fake clock: a database held busy
 by another process (for real) at submission and while lists close finished attempts; an attempt deleted under the
-trainee; the time really left at the start."""
+trainee; drill, extra practice and dialogues shut while an exam is being sat; the time really left at the start."""
 
 from __future__ import annotations
 
 import sqlite3
 from datetime import timedelta
 
-from phrasebook.exam_sitting import start
+from phrasebook.exam_sitting import start, submit
 from phrasebook.i18n import t
 from phrasebook.people import find_person
 from phrasebook.tui.screens.dashboard import DashboardScreen
+from phrasebook.tui.screens.drill import DrillScreen
 from phrasebook.tui.screens.exam import ConfirmScreen, ExamResultScreen, ExamScreen
 from phrasebook.tui.screens.exam_list import ExamListScreen
 from phrasebook.tui.screens.exam_staff import ExamsScreen
@@ -119,6 +120,34 @@ async def test_an_attempt_deleted_under_the_trainee_sends_them_home(programme, c
                 await pilot.pause()
             assert isinstance(app.screen, HomeScreen) and sitting.finished
             assert last_message(app) == t("exam.err.no_attempt")
+
+
+async def test_no_drill_practice_or_dialogue_while_an_exam_is_being_sat(programme, clock):
+    app = programme
+    set_exam(app, clock, modes=["choice"])
+    async with app.run_test(size=SIZE) as pilot:
+        sitting = await enter_exam(app, pilot)
+        await pilot.press("escape", "enter", "escape")  # leave the exam (its clock runs on), close the list
+        await pilot.pause()
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        for key in ("a", "x", "d", "enter"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmScreen) and "窗口英语考核" in screen_text(app), key
+            assert "不能练习、加练或情景对话" in screen_text(app)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert app.screen is home
+        await pilot.press("a", "enter")  # the way back to the exam
+        await pilot.pause()
+        assert isinstance(app.screen, ExamScreen) and app.screen.attempt.id == sitting.attempt.id
+        submit(app.store, sitting.attempt, now=clock())
+        await pilot.press("escape", "enter")
+        await pilot.pause()
+        await pilot.press("a")  # submitted: drill is open again
+        await pilot.pause()
+        assert isinstance(app.screen, DrillScreen)
 
 
 async def test_the_start_confirmation_shows_the_time_really_left(programme, clock):
