@@ -1,13 +1,15 @@
 """Exams (考核) at their edges, through the real app on a real SQLite file with the fake clock: a database held busy
 by another process (for real) at submission and while lists close finished attempts; an attempt deleted under the
-trainee; drill, extra practice and dialogues shut while an exam is being sat; the time really left at the start."""
+trainee; drill, extra practice and dialogues shut while an exam is being sat; the time really left at the start;
+the best result so far while attempts are left."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import timedelta
 
-from phrasebook.exam_sitting import start, submit
+from phrasebook.exam_sitting import answer, questions, start, submit
 from phrasebook.i18n import t
 from phrasebook.people import find_person
 from phrasebook.tui.screens.dashboard import DashboardScreen
@@ -163,3 +165,26 @@ async def test_the_start_confirmation_shows_the_time_really_left(programme, cloc
         await pilot.press("enter")
         await pilot.pause()
         assert "剩余时间 07:30" in text(app, "#exam-timer")
+
+
+async def test_the_best_result_so_far_is_in_reach_while_attempts_are_left(programme, clock):
+    app = programme
+    exam = set_exam(app, clock, modes=["choice"], attempts=2)
+    key = {r["id"]: r for r in app.store.rows("SELECT * FROM exam_items")}
+    attempt = start(app.store, exam, find_person(app.store, "C1"), now=clock())
+    q = questions(app.store, attempt)[0]
+    item = key[q.item_id]
+    answer(app.store, attempt, q, picked=q.options.index(json.loads(item["options"])[item["correct"]]), now=clock())
+    submit(app.store, attempt, now=clock())
+    async with app.run_test(size=SIZE) as pilot:
+        await app.push_screen(HomeScreen(find_person(app.store, "C1")))
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        assert "还可考 1 次；目前最好成绩 25%（按 r 查看）" in screen_text(app)
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, ExamResultScreen) and "得分 25%（1/4 题" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ExamListScreen)

@@ -1,6 +1,7 @@
 """The trainee's exams (考核): one line each with where they stand, Enter starts (after a confirmation that shows
-the time they will really have), resumes, or shows the result. Also `despite_busy`, which every exam screen reads
-through: closing attempts whose time is up is a write, and a busy database must delay it, not stop the screen.
+the time they will really have), resumes, or shows the result; `r` shows the best result so far while attempts are
+left. Also `despite_busy`, which every exam screen reads through: closing attempts whose time is up is a write, and
+a busy database must delay it, not stop the screen.
 """
 
 from __future__ import annotations
@@ -51,10 +52,12 @@ def standing_text(s: Standing, now: datetime, glue: str = " · ") -> str:
     elif s.state == "open" and s.left:
         state = t("exam_tui.state_open", closes=local(e.closes_at), left=s.left)
     elif s.best is not None:
-        state = t("exam_tui.state_done", score=f"{s.best.percent:.0%}",
-                  verdict=t("exam_tui.passed" if s.best.passed else "exam_tui.failed"))
+        return f"{head}{glue}" + t("exam_tui.state_done", score=f"{s.best.percent:.0%}",
+                                   verdict=t("exam_tui.passed" if s.best.passed else "exam_tui.failed"))
     else:
         state = t("exam_tui.state_missed", closes=local(e.closes_at))
+    if s.best is not None:  # attempts left: the best so far stays in view
+        state += t("exam_tui.best_so_far", score=f"{s.best.percent:.0%}")
     return f"{head}{glue}{state}"
 
 
@@ -70,9 +73,10 @@ def start_lines(s: Standing, now: datetime) -> list[str]:
 
 
 class ExamListScreen(ModalScreen[None]):
-    """The trainee's exams: Enter starts or resumes an open one, or shows the result of one already sat."""
+    """The trainee's exams: Enter starts or resumes an open one, or shows the result of one already sat; `r` the
+    best result so far."""
 
-    BINDINGS = [Binding("escape", "close", show=False)]
+    BINDINGS = [Binding("escape", "close", show=False), Binding("r", "best", show=False)]
 
     def __init__(self, person: Person) -> None:
         super().__init__()
@@ -89,7 +93,7 @@ class ExamListScreen(ModalScreen[None]):
                                    for i, s in enumerate(self.standings)], id="exam-options")
             else:
                 yield Static(t("exam_tui.none"), classes="hint")
-            yield KeyBar(("Enter", "exam_tui.key_choose"), ("Esc", "exam_tui.key_back"))
+            yield KeyBar(("Enter", "exam_tui.key_choose"), ("r", "exam_tui.key_best"), ("Esc", "exam_tui.key_back"))
 
     async def on_screen_resume(self) -> None:
         await self.recompose()
@@ -104,10 +108,21 @@ class ExamListScreen(ModalScreen[None]):
             self.app.push_screen(ConfirmScreen(s.exam.title, start_lines(s, self.app.clock()), "exam_tui.key_start"),
                                  lambda yes: self._start(s.exam) if yes else None)
         elif s.best is not None:
-            self.app.push_screen(ExamResultScreen(review(self.app.store, s.best, viewer=self.person,
-                                                         now=self.app.clock())))
+            self.action_best()
         else:
             self.notify(standing_text(s, self.app.clock()), timeout=4)
+
+    def action_best(self) -> None:
+        """The highlighted exam's best submitted attempt so far, item by item."""
+        options = self.query("#exam-options")
+        if not options or options.first().highlighted is None:
+            return
+        s = self.standings[options.first().highlighted]
+        if s.best is None:
+            self.notify(t("exam_tui.no_best", title=s.exam.title), timeout=4)
+            return
+        self.app.push_screen(ExamResultScreen(review(self.app.store, s.best, viewer=self.person,
+                                                     now=self.app.clock())))
 
     def _start(self, exam: Exam) -> None:
         try:
