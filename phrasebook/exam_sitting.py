@@ -11,7 +11,7 @@ options as shown — never which option is right or what the expected typed answ
 query does not even select them). Answers are stored as given; they are compared with the right ones only at
 submission. Afterwards the trainee sees score, pass or fail and, per item, their answer and right/almost/wrong;
 the right answers themselves only once the exam has closed, so they cannot pass to someone still to sit it or
-to their own next attempt.
+to their own next attempt (`exam_review`).
 
 **Scoring** is `answers.score` for typed items (right 1, almost ½, wrong 0: `answers.POINTS`) and the option
 picked for choice and listening (right 1, wrong 0). Unanswered items are wrong. Percent = points / items.
@@ -239,7 +239,8 @@ def mark(mode: str, lang: str, *, typed: str | None, picked: int | None, answer_
     return Marked(outcome, POINTS[outcome], GOOD if outcome is Outcome.RIGHT else AGAIN)
 
 
-def _mark_row(r) -> Marked:
+def mark_row(r) -> Marked:
+    """One stored response (an `answer_key` row) marked."""
     return mark(r["mode"], r["lang"], typed=r["typed"], picked=r["picked"], answer_text=r["answer"],
                 alternatives=tuple(json.loads(r["alternatives"])), correct=r["correct"])
 
@@ -252,7 +253,7 @@ def submit(store: Store, attempt: Attempt, *, now: datetime, scheduler: Schedule
         exam = get_exam(store, attempt.exam_id)
         auto = now >= attempt.deadline
         rows = q.answer_key(store, attempt.id)
-        scored = [{"item_id": r["item_id"], **_scored(_mark_row(r))} for r in rows]
+        scored = [{"item_id": r["item_id"], **_scored(mark_row(r))} for r in rows]
         points = sum(s["points"] for s in scored)
         percent = points / len(rows) if rows else 0.0
         q.finalize(store, attempt_id=attempt.id, scored=scored, submitted_at=iso(min(now, attempt.deadline)),
@@ -315,65 +316,6 @@ def log_reviews(store: Store, attempt_id: int, *, scheduler: Scheduler | None = 
         written += saved.created
     q.mark_logged(store, attempt.id)
     return written
-
-
-# -- after submission ----------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class ReviewItem:
-    """One item after submission. `right_answer` (and the typed diff) only when the answers may be shown."""
-
-    number: int
-    mode: str
-    lang: str
-    direction: str
-    prompt: str
-    prompt_aid: str | None
-    given: str | None          # what the trainee answered (the option's text for choices)
-    outcome: Outcome
-    points: float
-    right_answer: str | None
-    typed_score: Score | None
-
-
-@dataclass(frozen=True)
-class AttemptReview:
-    exam: Exam
-    attempt: Attempt
-    items: tuple[ReviewItem, ...]
-    answers_shown: bool
-
-    @property
-    def answered(self) -> int:
-        return sum(1 for i in self.items if i.given)
-
-
-def answers_visible(exam: Exam, viewer: Person | None, now: datetime) -> bool:
-    """Staff (and the CLI) always; a trainee once the exam has closed."""
-    return viewer is None or viewer.role != "trainee" or exam.state(now) == "closed"
-
-
-def review(store: Store, attempt: Attempt, *, viewer: Person | None, now: datetime) -> AttemptReview:
-    """A submitted attempt item by item: for its trainee, or for staff who may read the cohort's results."""
-    from phrasebook import auth
-
-    exam = get_exam(store, attempt.exam_id)
-    if viewer is not None and viewer.id != attempt.person_id:
-        auth.require(auth.can_manage_cohort(viewer, exam))
-    attempt = get_attempt(store, attempt.id)
-    if not attempt.submitted:
-        raise PhrasebookError("exam.err.not_submitted")
-    shown = answers_visible(exam, viewer, now)
-    items = []
-    for r in q.answer_key(store, attempt.id):
-        options = json.loads(r["options"])
-        given = r["typed"] if r["mode"] == TYPED else (options[r["picked"]] if r["picked"] is not None else None)
-        m = _mark_row(r)
-        items.append(ReviewItem(number=r["position"] + 1, mode=r["asked"] or r["mode"], lang=r["lang"],
-                                direction=r["direction"], prompt=r["prompt"], prompt_aid=r["prompt_aid"], given=given,
-                                outcome=Outcome(r["outcome"]), points=r["points"],
-                                right_answer=r["answer"] if shown else None,
-                                typed_score=m.typed_score if shown else None))
-    return AttemptReview(exam=exam, attempt=attempt, items=tuple(items), answers_shown=shown)
 
 
 # -- what a trainee sees on their home ----------------------------------------------------------------------

@@ -12,13 +12,13 @@ from phrasebook.answers import Outcome
 from phrasebook.clock import iso
 from phrasebook.doctor import check
 from phrasebook.errors import PhrasebookError
+from phrasebook.exam_review import review
 from phrasebook.exam_sitting import (
     answer,
     exam_counts,
     get_attempt,
     open_attempt,
     questions,
-    review,
     standings,
     start,
     submit,

@@ -35,7 +35,8 @@ from phrasebook.scheduler import AGAIN, GOOD, HARD
 from phrasebook.session import prepare
 from phrasebook.store import open_store
 
-EXAM_MODULES = ["phrasebook.exams", "phrasebook.exam_sitting", "phrasebook.exam_results", "phrasebook.store.exams"]
+EXAM_MODULES = ["phrasebook.exams", "phrasebook.exam_sitting", "phrasebook.exam_review", "phrasebook.exam_results",
+                "phrasebook.store.exams"]
 
 
 @pytest.fixture

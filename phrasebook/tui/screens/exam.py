@@ -25,7 +25,8 @@ from phrasebook.answers import Outcome
 from phrasebook.audio.speech import Utterance
 from phrasebook.clock import local
 from phrasebook.errors import PhrasebookError
-from phrasebook.exam_sitting import Attempt, AttemptReview, Question, answer, get_attempt, questions, review, submit
+from phrasebook.exam_review import AttemptReview, review
+from phrasebook.exam_sitting import Attempt, Question, answer, get_attempt, questions, submit
 from phrasebook.exams import Exam
 from phrasebook.i18n import t
 from phrasebook.modes import LISTENING, TYPED

@@ -19,7 +19,8 @@ from textual.widgets.option_list import Option
 
 from phrasebook.clock import local
 from phrasebook.errors import PhrasebookError
-from phrasebook.exam_sitting import Standing, review, standings, start
+from phrasebook.exam_review import review
+from phrasebook.exam_sitting import Standing, standings, start
 from phrasebook.exams import Exam
 from phrasebook.i18n import t
 from phrasebook.people import Person

@@ -19,7 +19,7 @@ from phrasebook.cohorts import Cohort, get_cohort, list_cohorts
 from phrasebook.decks import LANGUAGES
 from phrasebook.errors import PhrasebookError
 from phrasebook.exam_results import ExamResults, exam_results, headline, item_sheet, summary_sheet, trainee_sheet
-from phrasebook.exam_sitting import review
+from phrasebook.exam_review import review
 from phrasebook.exams import EXAM_MODES, Exam, create_exam, delete_exam, edit_exam, get_exam, list_exams
 from phrasebook.i18n import current, t
 from phrasebook.people import Person
