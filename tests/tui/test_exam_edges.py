@@ -161,7 +161,7 @@ async def test_the_start_confirmation_shows_the_time_really_left(programme, cloc
         await pilot.press("e", "enter")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
-        assert "限时 20 分钟，但考核" in screen_text(app) and "您实际只有 07:30" in screen_text(app)
+        assert "限时 20 分钟" in screen_text(app) and "您实际只有 7 分 30 秒，不足限时" in screen_text(app)
         await pilot.press("enter")
         await pilot.pause()
         assert "剩余时间 07:30" in text(app, "#exam-timer")

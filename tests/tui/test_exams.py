@@ -101,6 +101,7 @@ async def test_a_trainee_sits_an_exam_and_the_clock_submits_it(programme, clock)
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen) and "限时 20 分钟" in screen_text(app)
+        assert "实际只有" not in screen_text(app)  # the whole limit: the exam closes tomorrow
         await pilot.press("enter")
         await pilot.pause()
         sitting = app.screen

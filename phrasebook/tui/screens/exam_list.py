@@ -62,15 +62,21 @@ def standing_text(s: Standing, now: datetime, glue: str = " · ") -> str:
     return f"{head}{glue}{state}"
 
 
+def duration_text(length: timedelta) -> str:
+    """7 分 30 秒: a length of time (not a clock time, as 07:30 would read)."""
+    minutes, seconds = divmod(max(0, int(length.total_seconds())), 60)
+    return t("exam_tui.dur_min_sec", m=minutes, s=seconds) if seconds else t("exam_tui.dur_min", m=minutes)
+
+
 def start_lines(s: Standing, now: datetime) -> list[str]:
-    """The start confirmation: the rules, with the time the trainee will really have (the limit, or less when
-    the exam closes sooner)."""
+    """The start confirmation: the rules, and the time the trainee will really have when the exam closes before
+    the limit is up."""
     e = s.exam
-    allowed = e.time_for(now)
-    time = (t("exam_tui.time_full", minutes=e.minutes) if allowed >= timedelta(minutes=e.minutes) else
-            t("exam_tui.time_short", minutes=e.minutes, closes=local(e.closes_at), left=clock_text(allowed)))
-    return [t("exam_tui.start_rules", items=e.item_count, time=time, pass_mark=f"{e.pass_mark:.0%}", left=s.left),
-            t("exam_tui.start_clock", closes=local(e.closes_at))]
+    lines = [t("exam_tui.start_rules", items=e.item_count, minutes=e.minutes, pass_mark=f"{e.pass_mark:.0%}",
+               left=s.left)]
+    if (allowed := e.time_for(now)) < timedelta(minutes=e.minutes):
+        lines.append(t("exam_tui.start_short", closes=local(e.closes_at), time=duration_text(allowed)))
+    return [*lines, t("exam_tui.start_clock", closes=local(e.closes_at))]
 
 
 class ExamListScreen(ModalScreen[None]):
