@@ -20,7 +20,7 @@ import unicodedata
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
-from phrasebook.clock import iso, parse
+from phrasebook.clock import iso, local, parse
 from phrasebook.errors import PhrasebookError
 from phrasebook.people import Person, create_person, get_person
 from phrasebook.store import Store
@@ -117,10 +117,6 @@ def lock_length(lockouts: int) -> timedelta:
     return min(timedelta(minutes=LOCK_MINUTES) * 2 ** min(max(0, lockouts - 1), 16), MAX_LOCK)
 
 
-def _local(moment: datetime) -> str:
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
-
-
 def login(store: Store, staff_no: str, secret: str, *, now: datetime) -> Person:
     """The person whose staff number and PIN these are; otherwise a PhrasebookError that says how many
     tries are left, or until when the account is locked."""
@@ -131,7 +127,7 @@ def login(store: Store, staff_no: str, secret: str, *, now: datetime) -> Person:
         raise PhrasebookError("auth.unknown", staff_no=staff_no)
     locked_until = parse(row["locked_until"])
     if locked_until and locked_until > now:
-        raise PhrasebookError("auth.locked", until=_local(locked_until))
+        raise PhrasebookError("auth.locked", until=local(locked_until))
     if row["secret"] is None:
         if row["role"] in STAFF:
             raise PhrasebookError("auth.no_pin", staff_no=row["staff_no"])
@@ -153,7 +149,7 @@ def login(store: Store, staff_no: str, secret: str, *, now: datetime) -> Person:
         return get_person(store, row["id"])
     if until:
         raise PhrasebookError("auth.locked_now", failures=MAX_FAILURES,
-                              minutes=int(lock_length(lockouts).total_seconds() // 60), until=_local(until))
+                              minutes=int(lock_length(lockouts).total_seconds() // 60), until=local(until))
     raise PhrasebookError("auth.wrong_pin", left=MAX_FAILURES - failed)
 
 

@@ -20,6 +20,11 @@ def parse(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
+def local(moment: datetime) -> str:
+    """A moment as people here read and type it: local time to the minute, 2026-12-01 09:00."""
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
 def day_start(now: datetime, rollover_hour: int = DAY_ROLLOVER_HOUR) -> datetime:
     """The start (in UTC) of the local study day containing `now`."""
     local = now.astimezone()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from phrasebook.clock import utcnow
+from phrasebook.clock import local, utcnow
 from phrasebook.errors import PhrasebookError
 from phrasebook.i18n import t
 from phrasebook.sheets import as_text
@@ -52,8 +52,8 @@ def register(cli: click.Group, group_cls: type[click.Group]) -> None:
                            minutes=minutes, pass_mark=pass_mark, opens=opens, closes=closes, attempts=attempts,
                            now=utcnow())
         click.echo(t("exam_cli.created", id=made.id, title=made.title, cohort=made.cohort_name,
-                     items=made.item_count, minutes=made.minutes, opens=_when(made.opens_at),
-                     closes=_when(made.closes_at)))
+                     items=made.item_count, minutes=made.minutes, opens=local(made.opens_at),
+                     closes=local(made.closes_at)))
 
     @exam.command("list", help=t("exam_cli.help.list"))
     @click.option("--cohort", "cohort_name", metavar="COHORT", help=t("cli.people_help.cohort_filter"))
@@ -85,7 +85,7 @@ def register(cli: click.Group, group_cls: type[click.Group]) -> None:
         store = opts.store(sync=False)
         e = get_exam(store, which)
         click.echo(t("exam_cli.header", id=e.id, title=e.title, cohort=e.cohort_name,
-                     state=t(f"exam.state.{e.state(utcnow())}"), opens=_when(e.opens_at), closes=_when(e.closes_at),
+                     state=t(f"exam.state.{e.state(utcnow())}"), opens=local(e.opens_at), closes=local(e.closes_at),
                      items=e.item_count, minutes=e.minutes, pass_mark=f"{e.pass_mark:.0%}",
                      attempts=e.attempts_allowed))
         click.echo(t("exam_cli.content", decks=" ".join(e.decks) or "—", scenarios=" ".join(e.scenarios) or "—",
@@ -142,21 +142,15 @@ def register(cli: click.Group, group_cls: type[click.Group]) -> None:
 
         store = opts.store(sync=False)
         e = get_exam(store, which)
-        delete_exam(store, e, force=force)
+        delete_exam(store, e, now=utcnow(), force=force)
         click.echo(t("exam_cli.deleted", id=e.id, title=e.title))
-
-
-def _when(moment) -> str:
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 def _print_results(results, er) -> None:
     from phrasebook.commands_people import _table
 
     r = results
-    click.echo(t("exam_cli.results_header", title=r.exam.title, cohort=r.exam.cohort_name, sat=r.sat,
-                 enrolled=r.enrolled, passed=r.passed, pass_rate=_pct(r.pass_rate), mean=_pct(r.mean),
-                 pass_mark=f"{r.exam.pass_mark:.0%}"))
+    click.echo(t("exam_cli.results_header", title=r.exam.title, cohort=r.exam.cohort_name, **er.headline(r)))
     trainees = er.trainee_sheet(r)
     keep = (0, 1, 2, 3, 4, 5, 7, 8)
     _table([trainees.headers[i] for i in keep], [[row[i] for i in keep] for row in as_text(trainees)])
@@ -164,7 +158,3 @@ def _print_results(results, er) -> None:
     keep = (0, 3, 4, 5, 6, 7, 8, 9)
     click.echo("\n" + items.title)
     _table([items.headers[i] for i in keep], [[row[i] for i in keep] for row in as_text(items)])
-
-
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1%}"

@@ -1,10 +1,13 @@
 """Exam results for staff: per trainee of the cohort (sat or not, best score, passed), the pass rate and mean,
 and per-item difficulty; as sheets (CLI table, CSV, XLSX) and JSON.
 
-Each trainee counts with their best submitted attempt (highest score; the earlier one on a tie). Pass rate and
-mean are over those who sat it. An item's *facility* (答对率) is the share of its points earned over the best
-attempts — right 1, almost ½, wrong or unanswered 0 — so a low figure marks a hard item; right/almost/wrong
-counts are given beside it. Attempts whose time is up are closed before anything is counted.
+Each trainee counts with their best submitted attempt (highest score; the earlier one on a tie). The cohort's
+figures — sat (people, not attempts), passed, pass rate, mean and item facility — are over its current members
+who sat it, so "sat/enrolled" never exceeds 1; someone withdrawn since keeps their row, marked, outside the
+figures. An item's *facility* (答对率) is the share of its points earned over those best attempts — right 1,
+almost ½, wrong or unanswered 0 — so a low figure marks a hard item; right / almost / wrong / unanswered counts,
+which add up to the attempts counted, are given beside it. An item's Chinese is its copy on the paper, so a
+later deck edit never changes old results. Attempts whose time is up are closed before anything is counted.
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ from datetime import datetime
 from statistics import mean
 
 from phrasebook import auth
-from phrasebook.exam_sitting import Attempt, _attempt, close_expired, local
+from phrasebook.clock import local
+from phrasebook.exam_sitting import Attempt, _attempt, best_attempt, close_expired
 from phrasebook.exams import Exam, list_exams
 from phrasebook.i18n import t
 from phrasebook.people import Person
@@ -59,7 +63,7 @@ class ItemStat:
     sat: int
     right: int
     almost: int
-    wrong: int                 # wrong or unanswered
+    wrong: int                 # answered wrongly (right + almost + wrong + unanswered = sat)
     unanswered: int
     points: float
 
@@ -76,8 +80,13 @@ class ExamResults:
     items: tuple[ItemStat, ...]
 
     @property
+    def counted(self) -> list[TraineeResult]:
+        """Current members who sat it: the people every cohort figure is over."""
+        return [r for r in self.trainees if r.enrolled and r.status == SAT]
+
+    @property
     def sat(self) -> int:
-        return sum(1 for r in self.trainees if r.status == SAT)
+        return len(self.counted)
 
     @property
     def enrolled(self) -> int:
@@ -85,7 +94,7 @@ class ExamResults:
 
     @property
     def passed(self) -> int:
-        return sum(1 for r in self.trainees if r.passed)
+        return sum(1 for r in self.counted if r.passed)
 
     @property
     def pass_rate(self) -> float | None:
@@ -93,39 +102,35 @@ class ExamResults:
 
     @property
     def mean(self) -> float | None:
-        scores = [r.percent for r in self.trainees if r.status == SAT]
+        scores = [r.percent for r in self.counted]
         return mean(scores) if scores else None
 
 
-def _best(attempts: list[Attempt]) -> Attempt | None:
-    done = [a for a in attempts if a.submitted]
-    return max(done, key=lambda a: (a.percent or 0.0, -a.number), default=None)
-
-
 def exam_results(store: Store, exam: Exam, *, now: datetime, viewer: Person | None = None,
-                 scheduler: Scheduler | None = None) -> ExamResults:
-    """The cohort's results for one exam: for its trainer, a coordinator, or the CLI (viewer None)."""
+                 scheduler: Scheduler | None = None, close: bool = True) -> ExamResults:
+    """The cohort's results for one exam: for its trainer, a coordinator, or the CLI (viewer None). `close` False:
+    as stored, without first closing the attempts whose time is up (a write, which a busy database refuses)."""
     if viewer is not None:
         auth.require(auth.can_manage_cohort(viewer, exam))
-    close_expired(store, now, scheduler=scheduler)
+    if close:
+        close_expired(store, now, scheduler=scheduler)
     by_person: dict[int, list[Attempt]] = {}
     for row in q.attempts(store, exam.id):
         by_person.setdefault(row["person_id"], []).append(_attempt(row))
     trainees = []
     for p in q.cohort_people(store, exam.id):
         mine = by_person.get(p["id"], [])
-        best = _best(mine)
+        best = best_attempt(mine)
         status = SAT if best else IN_PROGRESS if mine else NOT_SAT
         trainees.append(TraineeResult(person_id=p["id"], staff_no=p["staff_no"], name=p["name"],
                                       department=p["department"], enrolled=bool(p["enrolled"]), status=status,
                                       attempts=len(mine), best=best))
-    best_ids = [r.best.id for r in trainees if r.best]
+    best_ids = [r.best.id for r in trainees if r.best and r.enrolled]
     tally: dict[int, Counter] = {}
     for a in q.item_answers(store, best_ids):
         c = tally.setdefault(a["item_id"], Counter())
-        c[a["outcome"]] += 1
+        c["unanswered" if a["typed"] is None and a["picked"] is None else a["outcome"]] += 1
         c["points"] += a["points"] or 0.0
-        c["unanswered"] += a["typed"] is None and a["picked"] is None
     items = []
     for i in q.items(store, exam.id):
         c = tally.get(i["id"], Counter())
@@ -134,6 +139,15 @@ def exam_results(store: Store, exam: Exam, *, now: datetime, viewer: Person | No
                               right=c["right"], almost=c["almost"], wrong=c["wrong"], unanswered=c["unanswered"],
                               points=c["points"]))
     return ExamResults(exam=exam, trainees=tuple(trainees), items=tuple(items))
+
+
+def headline(r: ExamResults) -> dict[str, object]:
+    """The figures of the one-line summary (the CLI's and the app's), formatted alike."""
+    def pct(x: float | None) -> str:
+        return "—" if x is None else f"{x:.1%}"
+
+    return {"sat": r.sat, "enrolled": r.enrolled, "passed": r.passed, "pass_rate": pct(r.pass_rate),
+            "mean": pct(r.mean), "pass_mark": f"{r.exam.pass_mark:.0%}"}
 
 
 # -- as tables -----------------------------------------------------------------------------------------------

@@ -11,19 +11,22 @@ options as shown — never which option is right or what the expected typed answ
 query does not even select them). Answers are stored as given; they are compared with the right ones only at
 submission. Afterwards the trainee sees score, pass or fail and, per item, their answer and right/almost/wrong;
 the right answers themselves only once the exam has closed, so they cannot pass to someone still to sit it or
-to their own next attempt.
+to their own next attempt (`exam_review`).
 
 **Scoring** is `answers.score` for typed items (right 1, almost ½, wrong 0: `answers.POINTS`) and the option
 picked for choice and listening (right 1, wrong 0). Unanswered items are wrong. Percent = points / items.
 
 **FSRS.** Each answered item is a review of the trainee's card (phrase, language, direction), logged when the
-attempt is submitted with mode `exam:<mode>`, grade as the drill would propose it (typed: right Good, almost
-Hard, wrong Again; choice: right Good, wrong Again). As in extra practice (`practice.counts_for_schedule`), it
-moves the schedule when the card is due anyway; and also, whatever the due date, when the answer was wrong — a
-lapse found in an exam is real and the card should come back soon. A right answer on a card not yet due, and
-any answer on a card never studied, is logged as `extra:exam:<mode>` and leaves the card as it was (early
-successes would inflate stability; new cards are introduced by the drill within its daily limit). Items never
-answered are not reviews. A trainee without a card for the item (a language they do not study) gets no review.
+attempt is submitted and dated then (an attempt closed by the clock: at its deadline) with mode `exam:<mode>`,
+grade as the drill would propose it (typed: right Good, almost Hard, wrong Again; choice: right Good, wrong Again).
+As in extra practice (`practice.counts_for_schedule`), it moves the schedule when the card is due anyway; and also,
+whatever the due date, when the answer was wrong — a lapse found in an exam is real and the card should come back
+soon. A right answer on a card not yet due, and any answer on a card never studied, or on a card reviewed since the
+answer was given (say, drilled after an abandoned attempt's deadline, before anyone closed it), is logged as
+`extra:exam:<mode>` and leaves the card as it was (early successes would inflate stability; new cards are
+introduced by the drill within its daily limit; a review older than the card's last one would run its clock
+backwards). Items never answered are not reviews. A trainee without a card for the item (a language they do not
+study) gets no review.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from phrasebook.answers import POINTS, Outcome, Score, score
-from phrasebook.clock import iso, parse
+from phrasebook.clock import iso, local, parse
 from phrasebook.errors import PhrasebookError
 from phrasebook.exams import Exam, get_exam
 from phrasebook.modes import CHOICE, LISTENING, TYPED, logged
@@ -120,7 +123,20 @@ def questions(store: Store, attempt: Attempt) -> list[Question]:
     return out
 
 
+def best_attempt(attempts: list[Attempt]) -> Attempt | None:
+    """The attempt that counts for a trainee: the highest score, the earlier one on a tie."""
+    done = [a for a in attempts if a.submitted]
+    return max(done, key=lambda a: (a.percent or 0.0, -a.number), default=None)
+
+
 # -- starting ------------------------------------------------------------------------------------------------
+def running(store: Store, person: Person, now: datetime) -> Attempt | None:
+    """The attempt the person is sitting now, if any. While there is one, the app keeps drill, extra practice and
+    dialogues shut: they show the answers (an open-book exam otherwise)."""
+    row = q.running_attempt(store, person.id, iso(now))
+    return _attempt(row) if row else None
+
+
 def attempts_of(store: Store, exam: Exam, person: Person) -> list[Attempt]:
     return [_attempt(r) for r in q.attempts(store, exam.id, person.id)]
 
@@ -159,17 +175,15 @@ def start(store: Store, exam: Exam, person: Person, *, now: datetime, scheduler:
     if state == "closed":
         raise PhrasebookError("exam.err.closed", title=exam.title, closes=local(exam.closes_at))
     number = len(attempts_of(store, exam, person)) + 1
-    deadline = min(now + timedelta(minutes=exam.minutes), exam.closes_at)
+    deadline = now + exam.time_for(now)
     status, attempt_id = q.start_attempt(
         store, exam_id=exam.id, person_id=person.id, allowed=exam.attempts_allowed, started_at=iso(now),
         deadline=iso(deadline), order=attempt_order(exam, person.id, number, q.items(store, exam.id)))
     if status == "used_up":
         raise PhrasebookError("exam.err.no_attempts", title=exam.title, allowed=exam.attempts_allowed)
+    if status == "gone":
+        raise PhrasebookError("exam.err.not_found", exam=exam.title)
     return get_attempt(store, attempt_id)
-
-
-def local(moment: datetime) -> str:
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 # -- answering -----------------------------------------------------------------------------------------------
@@ -184,9 +198,11 @@ def answer(store: Store, attempt: Attempt, question: Question, *, typed: str | N
     text = (typed or "").strip() or None
     item_option = None
     if picked is not None:
-        shown = json.loads(next(r["shown"] for r in q.questions(store, attempt.id)
-                                if r["item_id"] == question.item_id))
-        item_option = shown[picked]
+        shown = next((r["shown"] for r in q.questions(store, attempt.id) if r["item_id"] == question.item_id), None)
+        if shown is None:
+            get_attempt(store, attempt.id)  # the attempt (or its exam) deleted meanwhile: exam.err.no_attempt
+            raise PhrasebookError("exam.err.bad_option", n=picked + 1)  # an item that is not on this paper
+        item_option = json.loads(shown)[picked]
     mode = CHOICE if question.mode == LISTENING and not listened else question.mode
     if q.save_answer(store, attempt_id=attempt.id, item_id=question.item_id, typed=text if question.mode == TYPED
                      else None, picked=item_option, mode=mode, at=iso(now)):
@@ -223,7 +239,8 @@ def mark(mode: str, lang: str, *, typed: str | None, picked: int | None, answer_
     return Marked(outcome, POINTS[outcome], GOOD if outcome is Outcome.RIGHT else AGAIN)
 
 
-def _mark_row(r) -> Marked:
+def mark_row(r) -> Marked:
+    """One stored response (an `answer_key` row) marked."""
     return mark(r["mode"], r["lang"], typed=r["typed"], picked=r["picked"], answer_text=r["answer"],
                 alternatives=tuple(json.loads(r["alternatives"])), correct=r["correct"])
 
@@ -236,12 +253,12 @@ def submit(store: Store, attempt: Attempt, *, now: datetime, scheduler: Schedule
         exam = get_exam(store, attempt.exam_id)
         auto = now >= attempt.deadline
         rows = q.answer_key(store, attempt.id)
-        scored = [{"item_id": r["item_id"], **_scored(_mark_row(r))} for r in rows]
+        scored = [{"item_id": r["item_id"], **_scored(mark_row(r))} for r in rows]
         points = sum(s["points"] for s in scored)
         percent = points / len(rows) if rows else 0.0
         q.finalize(store, attempt_id=attempt.id, scored=scored, submitted_at=iso(min(now, attempt.deadline)),
                    auto=auto, points=points, percent=percent, passed=percent >= exam.pass_mark - 1e-9)
-    log_reviews(store, attempt, now=now, scheduler=scheduler)
+    log_reviews(store, attempt.id, scheduler=scheduler)
     return get_attempt(store, attempt.id)
 
 
@@ -258,23 +275,27 @@ def close_expired(store: Store, now: datetime, *, person_id: int | None = None,
     return len(rows)
 
 
-def exam_counts(card: CardState, rating: int, at: datetime) -> bool:
-    """Does this exam answer move the card's schedule? When the drill would ask the card now, or the answer was
-    wrong (a real lapse); never for a card not studied yet."""
-    if card.state == NEW:
+def exam_counts(card: CardState, rating: int, at: datetime, *, answered: datetime | None = None) -> bool:
+    """Does an exam answer logged `at` (given at `answered`) move the card's schedule? When the drill would ask
+    the card then, or the answer was wrong (a real lapse); never for a card not studied yet, and never for one
+    reviewed since the answer was given — its schedule has moved on, and an older answer replayed after a newer
+    review would run the card's clock backwards."""
+    if card.state == NEW or (card.last_review is not None and card.last_review > (answered or at)):
         return False
     return counts_for_schedule(card, at) or rating == AGAIN
 
 
-def log_reviews(store: Store, attempt: Attempt, *, now: datetime, scheduler: Scheduler | None = None) -> int:
-    """The answered items as reviews of the trainee's cards, once each: after a crash part-way, logging again finds
-    the keys already written (record_answer) and goes on. Returns how many were written now."""
-    if q.attempt(store, attempt.id)["reviews_logged"]:
+def log_reviews(store: Store, attempt_id: int, *, scheduler: Scheduler | None = None) -> int:
+    """A submitted attempt's answered items as reviews of the trainee's cards, once each, dated when it was
+    submitted (never after its deadline, however late it was closed or logging resumed): after a crash part-way,
+    logging again finds the keys already written (record_answer) and goes on. Returns how many were written now."""
+    row = q.attempt(store, attempt_id)
+    if row["reviews_logged"]:
         return 0
-    scheduler = scheduler or Scheduler()
-    now = min(now, attempt.deadline)  # an attempt left open is logged as sat, not as when someone next looked
+    attempt, scheduler = _attempt(row), scheduler or Scheduler()
+    at = attempt.submitted_at
     rows = [r for r in q.answer_key(store, attempt.id) if r["rating"] is not None]
-    spent = (min(now, attempt.deadline) - attempt.started_at).total_seconds() * 1000
+    spent = (at - attempt.started_at).total_seconds() * 1000
     duration = int(min(MAX_REVIEW_MS, spent / len(rows))) if rows else None
     written = 0
     for r in rows:
@@ -282,78 +303,19 @@ def log_reviews(store: Store, attempt: Attempt, *, now: datetime, scheduler: Sch
         if card_id is None:
             continue
         before = card_state(cards_q.card(store, card_id))
-        counted = exam_counts(before, r["rating"], now)
-        after = scheduler.review(card_id, before, r["rating"], now).to_dict() if counted else None
+        counted = exam_counts(before, r["rating"], at, answered=parse(r["answered_at"]))
+        after = scheduler.review(card_id, before, r["rating"], at).to_dict() if counted else None
         # One key per attempt and item: logging again after a crash finds it instead of answering twice. The
         # person and start time are in it because row ids come back after an exam is deleted.
         saved = cards_q.record_answer(
             store, key=f"exam:{attempt.person_id}:{iso(attempt.started_at)}:{attempt.id}:{r['item_id']}",
             card_id=card_id, person_id=attempt.person_id,
-            session_id=attempt.session_id, rating=r["rating"], reviewed_at=iso(now), duration_ms=duration,
+            session_id=attempt.session_id, rating=r["rating"], reviewed_at=iso(at), duration_ms=duration,
             mode=logged(EXAM_PREFIX + (r["asked"] or r["mode"]), scheduled=counted), before=before.to_dict(),
             after=after)
         written += saved.created
     q.mark_logged(store, attempt.id)
     return written
-
-
-# -- after submission ----------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class ReviewItem:
-    """One item after submission. `right_answer` (and the typed diff) only when the answers may be shown."""
-
-    number: int
-    mode: str
-    lang: str
-    direction: str
-    prompt: str
-    prompt_aid: str | None
-    given: str | None          # what the trainee answered (the option's text for choices)
-    outcome: Outcome
-    points: float
-    right_answer: str | None
-    typed_score: Score | None
-
-
-@dataclass(frozen=True)
-class AttemptReview:
-    exam: Exam
-    attempt: Attempt
-    items: tuple[ReviewItem, ...]
-    answers_shown: bool
-
-    @property
-    def answered(self) -> int:
-        return sum(1 for i in self.items if i.given)
-
-
-def answers_visible(exam: Exam, viewer: Person | None, now: datetime) -> bool:
-    """Staff (and the CLI) always; a trainee once the exam has closed."""
-    return viewer is None or viewer.role != "trainee" or exam.state(now) == "closed"
-
-
-def review(store: Store, attempt: Attempt, *, viewer: Person | None, now: datetime) -> AttemptReview:
-    """A submitted attempt item by item: for its trainee, or for staff who may read the cohort's results."""
-    from phrasebook import auth
-
-    exam = get_exam(store, attempt.exam_id)
-    if viewer is not None and viewer.id != attempt.person_id:
-        auth.require(auth.can_manage_cohort(viewer, exam))
-    attempt = get_attempt(store, attempt.id)
-    if not attempt.submitted:
-        raise PhrasebookError("exam.err.not_submitted")
-    shown = answers_visible(exam, viewer, now)
-    items = []
-    for r in q.answer_key(store, attempt.id):
-        options = json.loads(r["options"])
-        given = r["typed"] if r["mode"] == TYPED else (options[r["picked"]] if r["picked"] is not None else None)
-        m = _mark_row(r)
-        items.append(ReviewItem(number=r["position"] + 1, mode=r["asked"] or r["mode"], lang=r["lang"],
-                                direction=r["direction"], prompt=r["prompt"], prompt_aid=r["prompt_aid"], given=given,
-                                outcome=Outcome(r["outcome"]), points=r["points"],
-                                right_answer=r["answer"] if shown else None,
-                                typed_score=m.typed_score if shown else None))
-    return AttemptReview(exam=exam, attempt=attempt, items=tuple(items), answers_shown=shown)
 
 
 # -- what a trainee sees on their home ----------------------------------------------------------------------
@@ -376,19 +338,20 @@ class Standing:
         return self.current is not None or (self.state == "open" and self.left > 0)
 
 
-def standings(store: Store, person: Person, now: datetime, scheduler: Scheduler | None = None) -> list[Standing]:
+def standings(store: Store, person: Person, now: datetime, scheduler: Scheduler | None = None, *,
+              close: bool = True) -> list[Standing]:
     """The exams of the cohorts the person is enrolled in (staff studying on their own home: none of the cohorts
-    they run), open ones first, with their own attempts."""
+    they run), open ones first, with their own attempts. `close` False: as stored, without first closing the
+    attempts whose time is up (a write, which a busy database refuses)."""
     from phrasebook.exams import exam_from_row
 
-    close_expired(store, now, person_id=person.id, scheduler=scheduler)
+    if close:
+        close_expired(store, now, person_id=person.id, scheduler=scheduler)
     out = []
     for exam in map(exam_from_row, q.exams_of_member(store, person.id)):
         mine = attempts_of(store, exam, person)
-        done = [a for a in mine if a.submitted]
-        best = max(done, key=lambda a: (a.percent or 0, -a.number), default=None)
         out.append(Standing(exam, exam.state(now), len(mine), next((a for a in mine if not a.submitted), None),
-                            best))
+                            best_attempt(mine)))
     rank = {"open": 0, "upcoming": 1, "closed": 2}  # soonest to close first; closed ones latest first
     return sorted(out, key=lambda s: (rank[s.state], (-1 if s.state == "closed" else 1)
                                       * s.exam.closes_at.timestamp()))

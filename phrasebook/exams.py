@@ -23,16 +23,16 @@ import random
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from phrasebook import auth
 from phrasebook.choices import Candidate, build
 from phrasebook.clock import iso, parse
-from phrasebook.cohorts import Cohort, get_cohort
+from phrasebook.cohorts import Cohort
 from phrasebook.decks import LANGUAGES
 from phrasebook.errors import PhrasebookError
 from phrasebook.i18n import t
-from phrasebook.modes import CHOICE, LISTENING, TYPED, TYPED_BY_DEFAULT
+from phrasebook.modes import CHOICE, LISTENING, TYPED, TYPED_BY_DEFAULT, available
 from phrasebook.people import Person, clean_text
 from phrasebook.store import Store
 from phrasebook.store import content as content_q
@@ -64,6 +64,10 @@ class Exam:
     attempts_allowed: int
     seed: str
     created_at: datetime
+
+    def time_for(self, now: datetime) -> timedelta:
+        """The time an attempt started now really has: the limit, cut short by the closing time."""
+        return max(timedelta(0), min(timedelta(minutes=self.minutes), self.closes_at - now))
 
     def state(self, now: datetime) -> str:
         """upcoming | open | closed."""
@@ -156,9 +160,10 @@ class PoolEntry:
 
 
 def item_modes(direction: str, lang: str, allowed: Sequence[str]) -> tuple[str, ...]:
-    """The exam modes that fit a card: produce → typed (en/ru) or choice; recognise → listening or choice."""
-    fits = (TYPED, CHOICE) if direction == "produce" else (LISTENING, CHOICE)
-    return tuple(m for m in fits if m in allowed and (m != TYPED or lang in TYPED_LANGS))
+    """The exam modes that fit a card: the drill's for its direction (`modes.available`) that a machine scores,
+    typed only in en/ru — produce → typed or choice; recognise → listening or choice."""
+    return tuple(m for m in available(direction)
+                 if m in EXAM_MODES and m in allowed and (m != TYPED or lang in TYPED_LANGS))
 
 
 def draw_items(pool: Sequence[PoolEntry], *, modes: Sequence[str], count: int, seed: str,
@@ -320,14 +325,16 @@ def edit_exam(store: Store, exam: Exam, *, now: datetime, by: Person | None = No
     return get_exam(store, exam.id)
 
 
-def delete_exam(store: Store, exam: Exam, *, by: Person | None = None, force: bool = False) -> None:
-    """Delete an exam; once someone has sat it only with `force` (its results go; the review log stays)."""
+def delete_exam(store: Store, exam: Exam, *, now: datetime, by: Person | None = None, force: bool = False) -> None:
+    """Delete an exam; once someone has sat it only with `force` (its results go; the review log stays); never
+    while someone is sitting it (their screen would lose the paper under them)."""
     if by is not None:
         auth.require(auth.can_manage_cohort(by, exam))
-    sat = q.has_attempts(store, exam.id)
-    if sat and not force:
-        raise PhrasebookError("exam.err.delete_sat", title=exam.title, attempts=sat)
-    q.delete_exam(store, exam.id)
+    status, count = q.delete_exam(store, exam.id, now=iso(now), force=force)
+    if status == "running":
+        raise PhrasebookError("exam.err.delete_running", title=exam.title, n=count)
+    if status == "sat":
+        raise PhrasebookError("exam.err.delete_sat", title=exam.title, attempts=count)
 
 
 # -- finding -------------------------------------------------------------------------------------------------
@@ -362,10 +369,6 @@ def list_exams(store: Store, viewer: Person | None = None, *, cohort: Cohort | N
     from phrasebook.cohorts import list_cohorts
 
     return [exam_from_row(r) for r in q.exams(store, cohort_ids=[c.id for c in list_cohorts(store, viewer)])]
-
-
-def exam_cohort(store: Store, exam: Exam) -> Cohort:
-    return get_cohort(store, exam.cohort_id)
 
 
 def paper(store: Store, exam: Exam, *, by: Person | None = None) -> list:

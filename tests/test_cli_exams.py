@@ -7,7 +7,7 @@ import json
 from openpyxl import load_workbook
 
 from phrasebook.clock import utcnow
-from phrasebook.exam_sitting import answer, questions, start, submit
+from phrasebook.exam_sitting import answer, get_attempt, questions, start, submit
 from phrasebook.exams import get_exam
 from phrasebook.people import find_person
 from phrasebook.store import open_store
@@ -72,6 +72,19 @@ def test_create_list_show_results_delete(run, db_path, tmp_path):
     assert "考核汇总" in book.sheetnames and book["考核汇总"]["B2"].value == "迎检考核"
     refused = run("exam", "delete", "1")
     assert refused.exit_code == 1 and "--force" in refused.output
+    store = open_store(db_path)
+    try:  # C2 is sitting it now: not even --force deletes it
+        start(store, get_exam(store, "迎检考核"), find_person(store, "C2"), now=utcnow())
+    finally:
+        store.close()
+    refused = run("exam", "delete", "1", "--force")
+    assert refused.exit_code == 1 and "现在有 1 人正在作答，不能删除" in refused.output
+    assert "Traceback" not in refused.output and "迎检考核" in run("exam", "list").output
+    store = open_store(db_path)
+    try:
+        submit(store, get_attempt(store, 2), now=utcnow())
+    finally:
+        store.close()
     assert run("exam", "delete", "1", "--force").exit_code == 0
     assert "共 0 个考核" in run("exam", "list").output
 

@@ -8,6 +8,7 @@ import csv
 import pytest
 from openpyxl import load_workbook
 
+from phrasebook.cohorts import enrol
 from phrasebook.errors import PhrasebookError
 from phrasebook.exam_results import all_results, exam_results, sheets, summary_sheet, to_json, trainee_sheet
 from phrasebook.exam_sitting import answer, questions, start, submit
@@ -50,7 +51,23 @@ def test_pass_rate_mean_and_item_facility_on_a_known_history(results):
     assert by["C2"].best.number == 2
     assert (by["C3"].status, by["C3"].percent, by["C3"].passed) == ("not_sat", None, None)
     facility = [(i.number, i.facility, i.right, i.wrong, i.unanswered) for i in r.items]
-    assert facility == [(1, 1.0, 2, 0, 0), (2, 1.0, 2, 0, 0), (3, 0.5, 1, 1, 0), (4, 0.5, 1, 1, 1)]
+    assert facility == [(1, 1.0, 2, 0, 0), (2, 1.0, 2, 0, 0), (3, 0.5, 1, 1, 0), (4, 0.5, 1, 0, 1)]
+    assert all(i.right + i.almost + i.wrong + i.unanswered == i.sat == 2 for i in r.items)  # each answer once
+
+
+def test_sat_counts_people_still_enrolled_never_more_than_enrolled(store, people, clock, results):  # noqa: F811
+    from phrasebook.cohorts import withdraw
+
+    for staff_no in ("C1", "C2"):  # both sat it (C2 twice), then left the cohort
+        withdraw(store, people["c12"], people[staff_no], now=clock())
+    r = exam_results(store, results.exam, now=clock())
+    assert (r.sat, r.enrolled, r.passed, r.pass_rate, r.mean) == (0, 1, 0, None, None)
+    assert {x.staff_no: (x.status, x.enrolled) for x in r.trainees} == {
+        "C1": ("sat", False), "C2": ("sat", False), "C3": ("not_sat", True)}  # their results stay, marked
+    assert all(i.sat == 0 and i.facility is None for i in r.items)
+    enrol(store, people["c12"], [people["C2"]], now=clock())  # back again: counted once, with their best
+    r = exam_results(store, results.exam, now=clock())
+    assert (r.sat, r.enrolled, r.passed, r.mean) == (1, 2, 0, 0.5) and all(i.sat == 1 for i in r.items)
 
 
 def test_results_are_for_the_cohorts_trainer_and_coordinators(store, people, clock, results):  # noqa: F811
@@ -69,6 +86,16 @@ def test_someone_in_progress_is_not_counted_until_time_is_up(store, people, cloc
     later = exam_results(store, results.exam, now=clock())
     c3 = {t.staff_no: t for t in later.trainees}["C3"]
     assert c3.status == "sat" and c3.percent == 0.0 and c3.best.auto_submitted and later.sat == 3
+
+
+def test_a_deck_edit_later_does_not_change_old_results(store, clock, results):  # noqa: F811
+    before = [(i.zh, i.answer) for i in results.items]
+    with store.write() as conn:
+        conn.execute("UPDATE phrases SET zh = zh || '（新版）'")
+        conn.execute("UPDATE translations SET text = text || ' (new)'")
+    after = exam_results(store, results.exam, now=clock())
+    assert [(i.zh, i.answer) for i in after.items] == before
+    assert all(zh and "新版" not in zh and "(new)" not in answer for zh, answer in before)
 
 
 def test_csv_and_xlsx_exports_read_back(results, tmp_path):

@@ -12,13 +12,13 @@ from phrasebook.answers import Outcome
 from phrasebook.clock import iso
 from phrasebook.doctor import check
 from phrasebook.errors import PhrasebookError
+from phrasebook.exam_review import review
 from phrasebook.exam_sitting import (
     answer,
     exam_counts,
     get_attempt,
     open_attempt,
     questions,
-    review,
     standings,
     start,
     submit,
@@ -150,6 +150,7 @@ def test_the_open_window(store, people, clock):  # noqa: F811
         start(store, exam, people["C1"], now=clock())
     assert err.value.key == "exam.err.not_open"
     clock.advance(hours=1, minutes=5)
+    assert exam.time_for(clock()) == timedelta(minutes=5)  # not the 30-minute limit
     attempt = start(store, exam, people["C1"], now=clock())
     assert attempt.deadline == exam.closes_at  # never after the exam closes
     clock.advance(minutes=5)
@@ -189,6 +190,9 @@ def test_exam_counts_rule():
     assert exam_counts(due, 3, now) and exam_counts(due, AGAIN, now)
     assert not exam_counts(later, 3, now) and exam_counts(later, AGAIN, now)
     assert not exam_counts(CardState(), AGAIN, now)
+    # answered five minutes before the card's last review: that review's schedule stands
+    assert not exam_counts(due, AGAIN, now, answered=now - timedelta(minutes=5))
+    assert exam_counts(due, AGAIN, now, answered=now)
 
 
 def learn(store, person, clock, deck: str) -> None:  # noqa: F811
@@ -249,6 +253,33 @@ def test_exam_answers_are_reviews_by_the_rule_and_doctor_agrees(store, people, c
     assert report.ok and not report.mismatched and report.cards_checked > 30
 
 
+def test_a_card_drilled_since_the_exam_answer_is_left_as_the_drill_left_it(store, people, clock):  # noqa: F811
+    """An attempt abandoned, its deadline passed, the cards drilled, and only then closed: its (wrong) answers are
+    older than those drills, so they are logged as extra and the drill's schedule stands."""
+    person = update_settings(store, people["C1"], StudySettings(languages=("en", "ru"), new_per_day=500))
+    learn(store, person, clock, "greeting")
+    clock.advance(days=60)  # every greeting card is due
+    exam = define(store, people["c12"], clock, decks=["greeting"], langs=["en"], modes=["choice"], items=6,
+                  minutes=10, opens=clock() - timedelta(hours=1), closes=clock() + timedelta(days=1))
+    attempt = start(store, exam, person, now=clock())
+    key = key_of(store, exam)
+    for q in questions(store, attempt):
+        answer(store, attempt, q, picked=wrong_option(key[q.item_id], q), now=clock())
+    clock.advance(minutes=30)  # the deadline passes with nobody there to close the attempt
+    drill = DrillSession(store, person, deck="greeting", lang="en", clock=clock)
+    while (p := drill.next()) is not None:
+        drill.answer(p, 3)
+    drill.finish()
+    cards = {r["id"]: card_state(cards_q.card(store, r["id"])) for r in store.rows("SELECT id FROM cards")}
+    clock.advance(minutes=5)
+    assert standings(store, person, clock())[0].best.id == attempt.id  # looking closes and logs it
+    logged = store.rows("SELECT mode, reviewed_at FROM reviews WHERE session_id = ?", (attempt.session_id,))
+    assert len(logged) == 6 and {r["mode"] for r in logged} == {"extra:exam:choice"}
+    assert {r["reviewed_at"] for r in logged} == {iso(attempt.deadline)}
+    assert {i: card_state(cards_q.card(store, i)) for i in cards} == cards
+    assert check(store).ok
+
+
 def test_logging_resumes_after_a_crash_without_doubling(store, people, clock):  # noqa: F811
     person = people["C1"]
     exam = define(store, people["c12"], clock, modes=["choice"], items=4)
@@ -267,6 +298,9 @@ def test_logging_resumes_after_a_crash_without_doubling(store, people, clock):  
                           session_id=attempt.session_id, rating=3,
                           reviewed_at="2026-11-23T01:05:00.000000+00:00", duration_ms=1000, mode="extra:exam:choice",
                           before=before.to_dict(), after=None)
+    clock.advance(hours=2)
     assert standings(store, person, clock())  # looking closes and finishes what was left
     assert store.value("SELECT count(*) FROM reviews WHERE session_id = ?", (attempt.session_id,)) == 4
+    assert {r[0] for r in store.rows("SELECT reviewed_at FROM reviews WHERE session_id = ?",
+                                     (attempt.session_id,))} == {"2026-11-23T01:05:00.000000+00:00"}  # as submitted
     assert store.value("SELECT reviews_logged FROM exam_attempts WHERE id = ?", (attempt.id,)) == 1

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import re
 import subprocess
 import sys
-from datetime import timedelta
-from pathlib import Path
+import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from phrasebook import i18n
 from phrasebook.answers import Outcome
 from phrasebook.choices import OPTIONS
-from phrasebook.clock import iso
+from phrasebook.clock import local
 from phrasebook.cohorts import create_cohort, enrol
 from phrasebook.errors import PhrasebookError
 from phrasebook.exam_sitting import Question, mark
@@ -36,7 +35,8 @@ from phrasebook.scheduler import AGAIN, GOOD, HARD
 from phrasebook.session import prepare
 from phrasebook.store import open_store
 
-EXAM_MODULES = ["phrasebook.exams", "phrasebook.exam_sitting", "phrasebook.exam_results", "phrasebook.store.exams"]
+EXAM_MODULES = ["phrasebook.exams", "phrasebook.exam_sitting", "phrasebook.exam_review", "phrasebook.exam_results",
+                "phrasebook.store.exams"]
 
 
 @pytest.fixture
@@ -121,12 +121,23 @@ def test_typed_is_only_for_english_and_russian_but_ja_can_be_examined_by_choice(
     assert all(i["mode"] == "choice" for i in items if i["lang"] == "ja")
 
 
-def test_moments_as_people_type_them():
+@pytest.fixture
+def beijing(monkeypatch):
+    """The machine's local time is China's (UTC+8, no daylight saving) for this test, wherever it runs."""
+    monkeypatch.setenv("TZ", "CST-8")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_moments_as_people_type_them(beijing):
     a = parse_moment("2026-12-01 09:00", "opens")
+    assert a == datetime(2026, 12, 1, 1, 0, tzinfo=UTC)  # 09:00 in Beijing
     assert parse_moment("2026/12/1 9:00", "opens") == a == parse_moment("2026年12月1日 9:00", "opens")
-    assert parse_moment("2026-12-01T09:00", "opens") == a
-    assert parse_moment("2026-12-01", "closes", end_of_day=True) - parse_moment("2026-12-01", "opens") \
-        == timedelta(hours=23, minutes=59)
+    assert parse_moment("2026-12-01T09:00", "opens") == a == parse_moment(datetime(2026, 12, 1, 9), "opens")
+    assert parse_moment("2026-12-01", "opens") == datetime(2026, 11, 30, 16, 0, tzinfo=UTC)
+    assert parse_moment("2026-12-01", "closes", end_of_day=True) == datetime(2026, 12, 1, 15, 59, tzinfo=UTC)
 
 
 # -- the paper ---------------------------------------------------------------------------------------------
@@ -161,10 +172,18 @@ def test_no_option_gives_away_a_typed_answer(store, people, clock):
 
 
 def test_a_deck_edit_later_does_not_change_the_paper(store, people, clock):
+    from phrasebook.exam_sitting import questions, start
+
     exam = define(store, people["c12"], clock)
-    before = [tuple(r) for r in paper(store, exam)]
-    store.conn.execute("UPDATE translations SET text = 'changed' WHERE lang = 'en'")
-    assert [tuple(r) for r in paper(store, exam)] == before
+    attempt = start(store, exam, people["C1"], now=clock())
+    before, asked = [dict(r) for r in paper(store, exam)], questions(store, attempt)
+    with store.write() as conn:  # everything an item shows: the Chinese, its pinyin, the translation and its aids
+        conn.execute("UPDATE phrases SET zh = zh || '（改）', pinyin = 'gǎi'")
+        conn.execute("UPDATE translations SET text = 'changed', romanization = 'kaeta', alternatives = '[\"x\"]'")
+    assert [dict(r) for r in paper(store, exam)] == before and questions(store, attempt) == asked
+    live = {(r["zh"], r["text"]) for r in store.rows("SELECT p.zh, t.text FROM phrases p JOIN translations t "
+                                                       "ON t.phrase_pk = p.pk")}
+    assert all((i["zh"], i["answer"] if i["direction"] == "produce" else i["prompt"]) not in live for i in before)
 
 
 # -- role rules ---------------------------------------------------------------------------------------------
@@ -187,26 +206,48 @@ def test_only_the_cohorts_trainer_or_a_coordinator_sets_its_exams(store, people,
         with pytest.raises(PhrasebookError):
             edit_exam(store, mine, now=clock(), by=people[outsider], minutes=30)
         with pytest.raises(PhrasebookError):
-            delete_exam(store, mine, by=people[outsider])
+            delete_exam(store, mine, now=clock(), by=people[outsider])
 
 
 def test_edit_redraws_until_someone_starts_and_delete_keeps_results_unless_forced(store, people, clock):
-    from phrasebook.exam_sitting import start
+    from phrasebook.exam_sitting import start, submit
 
     exam = define(store, people["c12"], clock, by=people["T1"])
     edited = edit_exam(store, exam, now=clock(), by=people["T1"], items=6, minutes="30", pass_mark=80)
     assert (edited.item_count, edited.minutes, edited.pass_mark) == (6, 30, 0.8)
     assert len(paper(store, edited)) == 6
-    start(store, edited, people["C1"], now=clock())
+    attempt = start(store, edited, people["C1"], now=clock())
     with pytest.raises(PhrasebookError) as err:
         edit_exam(store, edited, now=clock(), by=people["T1"], minutes=40)
     assert err.value.key == "exam.err.started"
+    for force in (False, True):  # someone is sitting it: not even force deletes it from under them
+        with pytest.raises(PhrasebookError) as err:
+            delete_exam(store, edited, now=clock(), by=people["T1"], force=force)
+        assert err.value.key == "exam.err.delete_running" and "正在作答" in err.value.message()
+    submit(store, attempt, now=clock())
     with pytest.raises(PhrasebookError) as err:
-        delete_exam(store, edited, by=people["T1"])
+        delete_exam(store, edited, now=clock(), by=people["T1"])
     assert err.value.key == "exam.err.delete_sat"
-    delete_exam(store, edited, by=people["T1"], force=True)
+    delete_exam(store, edited, now=clock(), by=people["T1"], force=True)
     for table in ("exams", "exam_items", "exam_attempts", "exam_answers"):
         assert store.value(f"SELECT count(*) FROM {table}") == 0
+
+
+def test_an_abandoned_attempt_can_be_deleted_by_force_and_then_refuses_answers(store, people, clock):
+    from phrasebook.exam_sitting import answer, questions, start
+
+    exam = define(store, people["c12"], clock, modes=["choice"], items=3, minutes=10)
+    attempt = start(store, exam, people["C1"], now=clock())
+    q = questions(store, attempt)[0]
+    clock.advance(minutes=11)  # its time is up, nobody has closed it: not running any more
+    delete_exam(store, exam, now=clock(), force=True)
+    for given in ({"picked": 0}, {"typed": "Hello"}):
+        with pytest.raises(PhrasebookError) as err:
+            answer(store, attempt, q, now=clock() - timedelta(minutes=5), **given)
+        assert err.value.key == "exam.err.no_attempt"
+    with pytest.raises(PhrasebookError) as err:  # a trainee's list drawn before the delete
+        start(store, exam, people["C2"], now=clock())
+    assert err.value.key == "exam.err.not_found"
 
 
 def test_exams_are_found_by_id_or_unique_title(store, people, clock):
@@ -271,14 +312,11 @@ def test_exam_domain_modules_do_not_import_the_ui(module):
     assert out.stdout.strip() == ""
 
 
-def test_every_exam_key_used_in_code_exists():
-    root = Path(i18n.__file__).parent
-    used: set[str] = set()
-    for path in root.rglob("*.py"):
-        used |= set(re.findall(r'"(exam(?:_tui|_cli)?\.[a-z_.]+[a-z_])"', path.read_text(encoding="utf-8")))
-    assert used and used - set(i18n.catalogue("zh-CN")) == set()
-
-
-def test_iso_round_trip_of_exam_times(store, people, clock):
-    exam = define(store, people["c12"], clock)
-    assert store.value("SELECT opens_at FROM exams") == iso(exam.opens_at)
+def test_exam_times_are_stored_in_utc_and_shown_in_local_time(store, people, clock, beijing):
+    exam = define(store, people["c12"], clock, opens="2026-11-23 08:00", closes="2026-12-05")
+    assert store.row("SELECT opens_at, closes_at FROM exams")[:] == ("2026-11-23T00:00:00.000000+00:00",
+                                                                    "2026-12-05T15:59:00.000000+00:00")
+    again = get_exam(store, exam.id)
+    assert again.opens_at == datetime(2026, 11, 23, 0, 0, tzinfo=UTC) == exam.opens_at
+    assert (local(again.opens_at), local(again.closes_at)) == ("2026-11-23 08:00", "2026-12-05 23:59")
+    assert again.state(clock()) == "open"  # 09:00 in Beijing

@@ -81,10 +81,20 @@ def replace_exam(store: Store, exam_id: int, fields: dict, items: Sequence[dict]
     return True
 
 
-def delete_exam(store: Store, exam_id: int) -> None:
-    """The exam, its items, attempts and answers (the review log keeps its rows: it is append-only)."""
+def delete_exam(store: Store, exam_id: int, *, now: str, force: bool) -> tuple[str, int]:
+    """Delete the exam, its items, attempts and answers (the review log keeps its rows: it is append-only) —
+    unless, checked inside the same transaction, someone is sitting it now (an attempt open before its deadline),
+    or anyone has sat it and not `force`. Returns ("deleted" | "running" | "sat", attempts found)."""
     with store.write() as conn:
+        attempts, running = conn.execute(
+            "SELECT count(*), coalesce(sum(submitted_at IS NULL AND deadline > ?), 0) FROM exam_attempts "
+            "WHERE exam_id = ?", (now, exam_id)).fetchone()
+        if running:
+            return "running", running
+        if attempts and not force:
+            return "sat", attempts
         conn.execute("DELETE FROM exams WHERE id = ?", (exam_id,))
+    return "deleted", attempts
 
 
 def exam(store: Store, exam_id: int) -> sqlite3.Row | None:
@@ -120,24 +130,16 @@ def is_member(store: Store, cohort_id: int, person_id: int) -> bool:
 
 
 def items(store: Store, exam_id: int) -> list[sqlite3.Row]:
-    """Every item with its right answer and its phrase (staff views, scoring, the CLI's `exam show`)."""
+    """Every item with its right answer and its phrase's ids (staff views, scoring, the CLI's `exam show`). `zh`,
+    the item's Chinese, is its copy as the paper was set (the question of a produce item, the answer of a
+    recognise one), never the phrase as the deck has it now."""
     return store.rows(
-        """SELECT i.*, p.deck_id, p.phrase_id, p.zh, p.speaker FROM exam_items i JOIN phrases p ON p.pk = i.phrase_pk
+        """SELECT i.*, p.deck_id, p.phrase_id,
+                  CASE WHEN i.direction = 'produce' THEN i.prompt ELSE i.answer END AS zh
+           FROM exam_items i JOIN phrases p ON p.pk = i.phrase_pk
            WHERE i.exam_id = ? ORDER BY i.position""",
         (exam_id,),
     )
-
-
-def attempt_counts(store: Store, exam_id: int) -> tuple[int, int]:
-    """(people who submitted an attempt, current members of the exam's cohort)."""
-    found = store.row(
-        """SELECT (SELECT count(DISTINCT person_id) FROM exam_attempts WHERE exam_id = x.id
-                   AND submitted_at IS NOT NULL),
-                  (SELECT count(*) FROM enrolments e WHERE e.cohort_id = x.cohort_id AND e.withdrawn_at IS NULL)
-           FROM exams x WHERE x.id = ?""",
-        (exam_id,),
-    )
-    return (found[0], found[1]) if found else (0, 0)
 
 
 def has_attempts(store: Store, exam_id: int) -> int:
@@ -157,11 +159,20 @@ def attempt(store: Store, attempt_id: int) -> sqlite3.Row | None:
     return store.row(f"SELECT {ATTEMPT} FROM exam_attempts a WHERE a.id = ?", (attempt_id,))
 
 
+def running_attempt(store: Store, person_id: int, now: str) -> sqlite3.Row | None:
+    """The person's attempt in progress now (open, before its deadline), if any: a read, nothing is closed."""
+    return store.row(f"""SELECT {ATTEMPT} FROM exam_attempts a WHERE a.person_id = ? AND a.submitted_at IS NULL
+                         AND a.deadline > ? ORDER BY a.deadline LIMIT 1""", (person_id, now))
+
+
 def start_attempt(store: Store, *, exam_id: int, person_id: int, allowed: int, started_at: str, deadline: str,
                   order: Sequence[tuple[int, int, list[int]]]) -> tuple[str, int | None]:
     """Open a new attempt with its answer rows (item, position, option order), checking inside the transaction
-    that none is open and attempts are left. Returns ("started", id), ("open", id) or ("used_up", None)."""
+    that the exam still exists, none is open and attempts are left. Returns ("started", id), ("open", id),
+    ("used_up", None) or ("gone", None)."""
     with store.write() as conn:
+        if conn.execute("SELECT 1 FROM exams WHERE id = ?", (exam_id,)).fetchone() is None:
+            return "gone", None  # deleted since the trainee's list was drawn
         found = conn.execute("SELECT id FROM exam_attempts WHERE exam_id = ? AND person_id = ? "
                              "AND submitted_at IS NULL", (exam_id, person_id)).fetchone()
         if found:
@@ -212,7 +223,7 @@ def answer_key(store: Store, attempt_id: int) -> list[sqlite3.Row]:
     return store.rows(
         """SELECT s.item_id, s.position, s.shown, s.typed, s.picked, s.mode AS asked, s.answered_at, s.outcome,
                   s.points, s.rating, i.lang, i.direction, i.mode, i.phrase_pk, i.prompt, i.prompt_aid, i.options,
-                  i.answer, i.alternatives, i.correct, i.position AS item_position
+                  i.answer, i.alternatives, i.correct
            FROM exam_answers s JOIN exam_items i ON i.id = s.item_id
            WHERE s.attempt_id = ? ORDER BY s.position""",
         (attempt_id,),

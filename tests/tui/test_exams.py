@@ -10,13 +10,11 @@ from datetime import timedelta
 import pytest
 from textual.widgets import SelectionList
 
-from phrasebook.clock import study_day
-from phrasebook.cohorts import create_cohort, enrol
 from phrasebook.exams import create_exam, get_exam, list_exams
-from phrasebook.people import StudySettings, create_person, find_person
-from phrasebook.tui.app import make_app
+from phrasebook.people import create_person, find_person
 from phrasebook.tui.screens.dashboard import DashboardScreen
-from phrasebook.tui.screens.exam import ConfirmScreen, ExamListScreen, ExamResultScreen, ExamScreen
+from phrasebook.tui.screens.exam import ConfirmScreen, ExamResultScreen, ExamScreen
+from phrasebook.tui.screens.exam_list import ExamListScreen
 from phrasebook.tui.screens.exam_staff import ExamFormScreen, ExamResultsScreen, ExamsScreen
 from phrasebook.tui.screens.home import HomeScreen
 from phrasebook.tui.screens.trainer import CohortsScreen
@@ -36,20 +34,6 @@ def screen_text(app) -> str:
     for options in app.screen.query(OptionList):
         parts += [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
     return "\n".join(parts)
-
-
-@pytest.fixture
-def programme(db_path, mini_decks, clock):
-    app = make_app(db_path, clock=clock, decks_dir=mini_decks)
-    store, now = app.store, clock()
-    create_person(store, name="刘洋", staff_no="K1", role="coordinator")
-    li = create_person(store, name="李老师", staff_no="T1", role="trainer")
-    wang = create_person(store, name="王芳", staff_no="C1", settings=StudySettings(languages=("en",)))
-    zhang = create_person(store, name="张伟", staff_no="C2", settings=StudySettings(languages=("en",)))
-    today = study_day(now)
-    c12 = create_cohort(store, name="第12期", starts_on=today, ends_on=today + timedelta(days=30), trainer=li, now=now)
-    enrol(store, c12, [wang, zhang], now=now)
-    return app
 
 
 def set_exam(app, clock, **changes):
@@ -117,6 +101,7 @@ async def test_a_trainee_sits_an_exam_and_the_clock_submits_it(programme, clock)
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen) and "限时 20 分钟" in screen_text(app)
+        assert "实际只有" not in screen_text(app)  # the whole limit: the exam closes tomorrow
         await pilot.press("enter")
         await pilot.pause()
         sitting = app.screen

@@ -1,11 +1,12 @@
-"""Sitting an exam (考核): the trainee's list of exams, the timed exam screen, and the result.
+"""Sitting an exam (考核): the timed exam screen and the result (the trainee's list is `exam_list`).
 
 The exam screen shows one item at a time with a countdown. The time left always comes from the domain — the
 attempt's stored deadline against the app's clock — and is redrawn every second (`set_interval`); when it reaches
 zero the attempt is submitted with what was answered. Nothing on this screen knows the right answers: it holds
 `exam_sitting.Question`s only. Keys: 1–4 pick an option (it can be changed until submission), typed answers in the
 box, Enter saves and goes on, PgUp/PgDn move between items, F5 submits (after a confirmation), Esc leaves (the
-clock keeps running; the trainee can come back from the home screen before the deadline).
+clock keeps running; the trainee can come back from the home screen before the deadline). A busy database at
+submission leaves the screen as it was, to try again; an attempt deleted meanwhile sends the trainee home.
 """
 
 from __future__ import annotations
@@ -18,26 +19,14 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
-from textual.widgets import Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Input, Static
 
 from phrasebook.answers import Outcome
 from phrasebook.audio.speech import Utterance
+from phrasebook.clock import local
 from phrasebook.errors import PhrasebookError
-from phrasebook.exam_sitting import (
-    Attempt,
-    AttemptReview,
-    Question,
-    Standing,
-    answer,
-    get_attempt,
-    local,
-    questions,
-    review,
-    standings,
-    start,
-    submit,
-)
+from phrasebook.exam_review import AttemptReview, review
+from phrasebook.exam_sitting import Attempt, Question, answer, get_attempt, questions, submit
 from phrasebook.exams import Exam
 from phrasebook.i18n import t
 from phrasebook.modes import LISTENING, TYPED
@@ -55,24 +44,6 @@ def clock_text(left: timedelta) -> str:
     seconds = max(0, int(left.total_seconds()))
     hours, rest = divmod(seconds, 3600)
     return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60:02d}:{rest % 60:02d}"
-
-
-def standing_text(s: Standing, now, glue: str = " · ") -> str:
-    """One exam for the trainee: what it is, then where they stand (on one line, or `glue` between)."""
-    e = s.exam
-    head = t("exam_tui.line", title=e.title, cohort=e.cohort_name, items=e.item_count, minutes=e.minutes)
-    if s.current is not None:
-        state = t("exam_tui.state_running", left=clock_text(s.current.remaining(now)))
-    elif s.state == "upcoming":
-        state = t("exam_tui.state_upcoming", opens=local(e.opens_at))
-    elif s.state == "open" and s.left:
-        state = t("exam_tui.state_open", closes=local(e.closes_at), left=s.left)
-    elif s.best is not None:
-        state = t("exam_tui.state_done", score=f"{s.best.percent:.0%}",
-                  verdict=t("exam_tui.passed" if s.best.passed else "exam_tui.failed"))
-    else:
-        state = t("exam_tui.state_missed", closes=local(e.closes_at))
-    return f"{head}{glue}{state}"
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -93,60 +64,6 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
-
-
-class ExamListScreen(ModalScreen[None]):
-    """The trainee's exams: Enter starts or resumes an open one, or shows the result of one already sat."""
-
-    BINDINGS = [Binding("escape", "close", show=False)]
-
-    def __init__(self, person: Person) -> None:
-        super().__init__()
-        self.person = person
-
-    def compose(self) -> ComposeResult:
-        now = self.app.clock()
-        self.standings = standings(self.app.store, self.person, now, self.app.scheduler)
-        with Vertical(id="exam-list"):
-            yield Static(t("exam_tui.list_title"), classes="title")
-            if self.standings:
-                yield OptionList(*[Option(standing_text(s, now, "\n  "), id=str(i))
-                                   for i, s in enumerate(self.standings)], id="exam-options")
-            else:
-                yield Static(t("exam_tui.none"), classes="hint")
-            yield KeyBar(("Enter", "exam_tui.key_choose"), ("Esc", "exam_tui.key_back"))
-
-    async def on_screen_resume(self) -> None:
-        await self.recompose()
-        if options := self.query("#exam-options"):
-            options.first().focus()
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        s = self.standings[int(event.option.id)]
-        if s.current is not None:
-            self.app.push_screen(ExamScreen(self.person, s.exam, s.current))
-        elif s.can_start:
-            lines = [t("exam_tui.start_rules", items=s.exam.item_count, minutes=s.exam.minutes,
-                       pass_mark=f"{s.exam.pass_mark:.0%}", left=s.left),
-                     t("exam_tui.start_clock", closes=local(s.exam.closes_at))]
-            self.app.push_screen(ConfirmScreen(s.exam.title, lines, "exam_tui.key_start"),
-                                 lambda yes: self._start(s.exam) if yes else None)
-        elif s.best is not None:
-            self.app.push_screen(ExamResultScreen(review(self.app.store, s.best, viewer=self.person,
-                                                         now=self.app.clock())))
-        else:
-            self.notify(standing_text(s, self.app.clock()), timeout=4)
-
-    def _start(self, exam: Exam) -> None:
-        try:
-            attempt = start(self.app.store, exam, self.person, now=self.app.clock(), scheduler=self.app.scheduler)
-        except PhrasebookError as err:
-            self.notify(err.message(), severity="error", timeout=5)
-            return
-        self.app.push_screen(ExamScreen(self.person, exam, attempt))
-
-    def action_close(self) -> None:
-        self.dismiss(None)
 
 
 class ExamScreen(Screen):
@@ -200,7 +117,7 @@ class ExamScreen(Screen):
             return
         left = self.remaining()
         if left <= timedelta(0):
-            self.finish(timed_out=True)
+            self.finish()
             return
         text = Text(t("exam_tui.timer", left=clock_text(left)), style="bold red" if left <= WARN_AT else "bold")
         if left <= WARN_AT:
@@ -269,7 +186,9 @@ class ExamScreen(Screen):
                    now=self.app.clock(), scheduler=self.app.scheduler)
         except PhrasebookError as err:
             if err.key in ("exam.err.time_up", "exam.err.submitted"):
-                self.finish(timed_out=True)
+                self.finish()
+            elif err.key == "exam.err.no_attempt":
+                self._gone(err)
             else:
                 self.notify(err.message(), severity="error")
             return False
@@ -335,7 +254,7 @@ class ExamScreen(Screen):
         lines = [t("exam_tui.submit_counts", answered=len(self.questions) - unanswered, unanswered=unanswered),
                  t("exam_tui.submit_final")]
         self.app.push_screen(ConfirmScreen(t("exam_tui.submit_title"), lines, "exam_tui.key_submit"),
-                             lambda yes: self.finish(timed_out=False) if yes else None)
+                             lambda yes: self.finish() if yes else None)
 
     def action_leave(self) -> None:
         lines = [t("exam_tui.leave_clock", deadline=local(self.attempt.deadline))]
@@ -347,21 +266,43 @@ class ExamScreen(Screen):
         if self._keep_typed():
             self.app.pop_screen()
 
-    def finish(self, *, timed_out: bool) -> None:
-        """Submit (the domain dates a late one at its deadline) and show the result in place of this screen."""
+    def finish(self) -> None:
+        """Submit (the domain dates a late one at its deadline) and show the result in place of this screen. A busy
+        database leaves everything as it was: F5 again, or the clock's next tick once time is up, tries again."""
         if self.finished:
             return
         self.finished = True
+        store, now = self.app.store, self.app.clock()
+        try:
+            self.attempt = submit(store, get_attempt(store, self.attempt.id), now=now, scheduler=self.app.scheduler)
+        except PhrasebookError as err:
+            if err.key == "exam.err.no_attempt":
+                self._gone(err)
+                return
+            self.finished = False
+            self.notify(err.message(), severity="error", timeout=8)
+            return
         if self.timer is not None:
             self.timer.stop()
         self.app.audio.stop()
-        store, now = self.app.store, self.app.clock()
-        self.attempt = submit(store, get_attempt(store, self.attempt.id), now=now, scheduler=self.app.scheduler)
         while self.app.screen is not self:  # a confirmation still open when the time ran out
             self.app.pop_screen()
         result = ExamResultScreen(review(store, self.attempt, viewer=self.person, now=now),
                                   notice=t("exam.err.time_up") if self.attempt.auto_submitted else None)
         self.app.switch_screen(result)
+
+
+    def _gone(self, err: PhrasebookError) -> None:
+        """The attempt (or its exam) was deleted meanwhile: say so and go back home — nothing here can be saved."""
+        from phrasebook.tui.screens.home import HomeScreen
+
+        self.finished = True
+        if self.timer is not None:
+            self.timer.stop()
+        self.app.audio.stop()
+        self.app.notify(err.message(), severity="error", timeout=8)
+        while len(self.app.screen_stack) > 1 and not isinstance(self.app.screen, HomeScreen):
+            self.app.pop_screen()
 
 
 class ExamResultScreen(Screen):

@@ -14,11 +14,12 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label, Select, SelectionList, Static, TabbedContent, TabPane
 
 from phrasebook import auth
+from phrasebook.clock import local
 from phrasebook.cohorts import Cohort, get_cohort, list_cohorts
 from phrasebook.decks import LANGUAGES
 from phrasebook.errors import PhrasebookError
-from phrasebook.exam_results import ExamResults, exam_results, item_sheet, summary_sheet, trainee_sheet
-from phrasebook.exam_sitting import local, review
+from phrasebook.exam_results import ExamResults, exam_results, headline, item_sheet, summary_sheet, trainee_sheet
+from phrasebook.exam_review import review
 from phrasebook.exams import EXAM_MODES, Exam, create_exam, delete_exam, edit_exam, get_exam, list_exams
 from phrasebook.i18n import current, t
 from phrasebook.people import Person
@@ -26,6 +27,7 @@ from phrasebook.sheets import as_text
 from phrasebook.store import content as content_q
 from phrasebook.store import exams as exams_q
 from phrasebook.tui.screens.dashboard import fill
+from phrasebook.tui.screens.exam_list import despite_busy
 from phrasebook.tui.screens.trainer import FormScreen
 from phrasebook.tui.widgets.keybar import KeyBar
 
@@ -62,7 +64,8 @@ class ExamsScreen(Screen):
     def show(self) -> None:
         store, now = self.app.store, self.app.clock()
         exams = list_exams(store, self.viewer, cohort=self.cohort)
-        results = [exam_results(store, e, now=now, viewer=self.viewer, scheduler=self.app.scheduler) for e in exams]
+        results = despite_busy(self, lambda close: [exam_results(store, e, now=now, viewer=self.viewer, close=close,
+                                                                 scheduler=self.app.scheduler) for e in exams])
         sheet = summary_sheet(results)
         table = self.query_one("#exam-table", DataTable)
         table.clear(columns=True)
@@ -121,8 +124,8 @@ class ExamsScreen(Screen):
             if not yes:
                 return
             try:
-                delete_exam(self.app.store, exam, by=self.viewer)
-            except PhrasebookError as err:  # someone has sat it: only the CLI's --force deletes results
+                delete_exam(self.app.store, exam, now=self.app.clock(), by=self.viewer)
+            except PhrasebookError as err:  # someone sits or has sat it: only the CLI's --force deletes results
                 self.notify(err.message(), severity="error", timeout=6)
                 return
             self.notify(t("exam_cli.deleted", id=exam.id, title=exam.title))
@@ -149,7 +152,7 @@ class ExamFormScreen(FormScreen):
         now = self.app.clock().astimezone().replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
         values = {"title": e.title if e else "", "items": str(e.item_count if e else 20),
                   "minutes": str(e.minutes if e else 30), "pass_mark": f"{(e.pass_mark if e else 0.6):.0%}",
-                  "opens": local(e.opens_at) if e else now.strftime("%Y-%m-%d %H:%M"),
+                  "opens": local(e.opens_at if e else now),
                   "closes": local(e.closes_at) if e else (now + timedelta(days=7)).strftime("%Y-%m-%d 18:00"),
                   "attempts": str(e.attempts_allowed if e else 1)}
         with VerticalScroll(classes="form wide", id="exam-form"):
@@ -253,13 +256,12 @@ class ExamResultsScreen(Screen):
         self.show()
 
     def show(self) -> None:
-        r = self.results = exam_results(self.app.store, self.exam, now=self.app.clock(), viewer=self.viewer,
-                                        scheduler=self.app.scheduler)
-        pct = lambda x: "—" if x is None else f"{x:.1%}"  # noqa: E731
+        r = self.results = despite_busy(self, lambda close: exam_results(
+            self.app.store, self.exam, now=self.app.clock(), viewer=self.viewer, scheduler=self.app.scheduler,
+            close=close))
         state = t(f"exam.state.{r.exam.state(self.app.clock())}")
-        self.query_one("#exam-summary", Static).update(t(
-            "exam_tui.results_summary", sat=r.sat, enrolled=r.enrolled, passed=r.passed, pass_rate=pct(r.pass_rate),
-            mean=pct(r.mean), pass_mark=f"{r.exam.pass_mark:.0%}", state=state, closes=local(r.exam.closes_at)))
+        self.query_one("#exam-summary", Static).update(t("exam_tui.results_summary", **headline(r), state=state,
+                                                         closes=local(r.exam.closes_at)))
         fill(self.query_one("#exam-trainees", DataTable), trainee_sheet(r), (0, 1, 2, 3, 4, 5, 7, 8, 9))
         fill(self.query_one("#exam-items", DataTable), item_sheet(r), (0, 3, 4, 5, 6, 7, 8, 9, 10))
         self.query_one("#exam-trainees", DataTable).focus()

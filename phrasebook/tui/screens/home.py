@@ -102,9 +102,10 @@ class HomeScreen(Screen):
     def _exams(self, now) -> ComposeResult:
         """Exams (考核) open now or in progress, one line each, with the key that opens them."""
         from phrasebook.exam_sitting import standings
-        from phrasebook.tui.screens.exam import standing_text
+        from phrasebook.tui.screens.exam_list import despite_busy, standing_text
 
-        found = [s for s in standings(self.app.store, self.person, now, self.app.scheduler)
+        found = [s for s in despite_busy(self, lambda close: standings(self.app.store, self.person, now,
+                                                                       self.app.scheduler, close=close))
                  if s.current is not None or (s.state == "open" and s.left)]
         if found:
             lines = [t("exam_tui.home_title", n=len(found))] + [f"  {standing_text(s, now)}" for s in found[:3]]
@@ -130,7 +131,25 @@ class HomeScreen(Screen):
     def drill(self, deck: str | None, lang: str | None) -> None:
         from phrasebook.tui.screens.drill import DrillScreen
 
-        self.app.push_screen(DrillScreen(self.person, deck=deck, lang=lang))
+        if not self._in_exam():
+            self.app.push_screen(DrillScreen(self.person, deck=deck, lang=lang))
+
+    def _in_exam(self) -> bool:
+        """While the trainee is sitting an exam, drill, extra practice and dialogues stay shut — they show the
+        answers — and going back to the exam is offered instead. True when it is so."""
+        from phrasebook.clock import local
+        from phrasebook.exam_sitting import running
+        from phrasebook.exams import get_exam
+        from phrasebook.tui.screens.exam import ConfirmScreen, ExamScreen
+
+        attempt = running(self.app.store, self.person, self.app.clock())
+        if attempt is None:
+            return False
+        exam = get_exam(self.app.store, attempt.exam_id)
+        lines = [t("exam_tui.in_exam", title=exam.title, deadline=local(attempt.deadline))]
+        self.app.push_screen(ConfirmScreen(t("exam_tui.in_exam_title"), lines, "exam_tui.key_resume"),
+                             lambda yes: self.app.push_screen(ExamScreen(self.person, exam, attempt)) if yes else None)
+        return True
 
     def _selected_lang(self) -> str:
         """The language of the highlighted row (extra practice and dialogues use it), else the first studied."""
@@ -143,6 +162,8 @@ class HomeScreen(Screen):
     def action_extra(self) -> None:
         from phrasebook.tui.screens.practice_menu import PracticeMenu
 
+        if self._in_exam():
+            return
         lang = self._selected_lang()
         self.app.push_screen(PracticeMenu(self.person, lang, "extra"),
                              lambda choice: self._start_extra(lang, choice) if choice else None)
@@ -164,12 +185,14 @@ class HomeScreen(Screen):
         from phrasebook.tui.screens.dialogue import DialogueScreen
         from phrasebook.tui.screens.practice_menu import PracticeMenu
 
+        if self._in_exam():
+            return
         lang = self._selected_lang()
         self.app.push_screen(PracticeMenu(self.person, lang, "dialogue"), lambda choice: self.app.push_screen(
             DialogueScreen(self.person, scenario=choice.removeprefix("scenario:"), lang=lang)) if choice else None)
 
     def action_exams(self) -> None:
-        from phrasebook.tui.screens.exam import ExamListScreen
+        from phrasebook.tui.screens.exam_list import ExamListScreen
 
         self.app.push_screen(ExamListScreen(self.person))
 
