@@ -41,3 +41,29 @@ async def test_busy_database_keeps_the_answer_on_screen(db_path, mini_decks, clo
         assert drill.prompt is not prompt
         rows = app.store.rows("SELECT card_id, rating, answer_key FROM reviews")
         assert [tuple(r) for r in rows] == [(prompt.card_id, 3, prompt.key)]
+
+
+async def test_home_and_the_ways_into_a_drill_survive_a_busy_database(db_path, mini_decks, clock):
+    from phrasebook.tui.screens.home import HomeScreen
+
+    app = make_app(db_path, clock=clock, decks_dir=mini_decks)
+    async with app.run_test(size=SIZE) as pilot:
+        person = create_person(app.store, name="王芳", staff_no="C1")
+        other = sqlite3.connect(db_path, isolation_level=None)  # another clerk's process, stuck mid-write
+        other.execute("BEGIN IMMEDIATE")
+        app.store.patience_s = 0.2
+        await app.push_screen(HomeScreen(person))  # its cards cannot be made yet: it opens all the same
+        await pilot.pause()
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        for key in ("a", "enter"):  # a drill session starts with a write: refused in one sentence
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.screen is home
+        busy = t("reliability.busy", seconds=0)
+        assert [n.message for n in app._notifications].count(busy) >= 2
+        other.execute("ROLLBACK")
+        other.close()
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, DrillScreen)

@@ -15,6 +15,7 @@ from phrasebook.i18n import current, t
 from phrasebook.people import Person, get_person
 from phrasebook.session import prepare
 from phrasebook.store import cards as cards_q
+from phrasebook.tui.guard import reported
 from phrasebook.tui.widgets.keybar import KeyBar
 
 KEYS = [("Enter", "keys.drill_row"), ("a", "keys.drill_all"), ("x", "extra.keys.open"), ("d", "dialogue.keys.open"),
@@ -40,7 +41,7 @@ class HomeScreen(Screen):
         super().__init__()
         self.person = person
         self.shown = False
-        prepare(self.app.store, person)  # cards for every phrase studied, before the first counts are drawn
+        self._prepare()  # cards for every phrase studied, before the first counts are drawn
 
     def compose(self) -> ComposeResult:
         store, now = self.app.store, self.app.clock()
@@ -116,10 +117,15 @@ class HomeScreen(Screen):
         resume follows compose at once, which already had fresh counts: no second compose."""
         if self.shown:
             self.person = get_person(self.app.store, self.person.id)
-            prepare(self.app.store, self.person)
+            self._prepare()
             await self.recompose()
         self.shown = True
         self.query_one("#decks", DataTable).focus()
+
+    @reported
+    def _prepare(self) -> None:
+        """Busy past the wait: the counts drawn are those of the cards there are; the next visit adds the rest."""
+        prepare(self.app.store, self.person)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         deck, lang = event.row_key.value.split("|")
@@ -128,6 +134,7 @@ class HomeScreen(Screen):
     def action_drill_all(self) -> None:
         self.drill(None, None)
 
+    @reported
     def drill(self, deck: str | None, lang: str | None) -> None:
         from phrasebook.tui.screens.drill import DrillScreen
 
@@ -168,6 +175,7 @@ class HomeScreen(Screen):
         self.app.push_screen(PracticeMenu(self.person, lang, "extra"),
                              lambda choice: self._start_extra(lang, choice) if choice else None)
 
+    @reported
     def _start_extra(self, lang: str, choice: str) -> None:
         from phrasebook.practice import ExtraSession
         from phrasebook.tui.screens.drill import DrillScreen
@@ -182,14 +190,19 @@ class HomeScreen(Screen):
         self.app.push_screen(DrillScreen(self.person, session=session))
 
     def action_dialogue(self) -> None:
-        from phrasebook.tui.screens.dialogue import DialogueScreen
         from phrasebook.tui.screens.practice_menu import PracticeMenu
 
         if self._in_exam():
             return
         lang = self._selected_lang()
-        self.app.push_screen(PracticeMenu(self.person, lang, "dialogue"), lambda choice: self.app.push_screen(
-            DialogueScreen(self.person, scenario=choice.removeprefix("scenario:"), lang=lang)) if choice else None)
+        self.app.push_screen(PracticeMenu(self.person, lang, "dialogue"),
+                             lambda choice: self._start_dialogue(lang, choice) if choice else None)
+
+    @reported
+    def _start_dialogue(self, lang: str, choice: str) -> None:
+        from phrasebook.tui.screens.dialogue import DialogueScreen
+
+        self.app.push_screen(DialogueScreen(self.person, scenario=choice.removeprefix("scenario:"), lang=lang))
 
     def action_exams(self) -> None:
         from phrasebook.tui.screens.exam_list import ExamListScreen
