@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from phrasebook.clock import local
 from phrasebook.i18n import current, t
 from phrasebook.reports import STATUSES, UNASSIGNED, Report
 from phrasebook.sheets import PCT, Sheet
@@ -13,7 +14,7 @@ STATUS_ORDER = (*STATUSES, UNASSIGNED)
 
 
 def _when(moment: datetime | None) -> str:
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else ""
+    return local(moment) if moment else ""
 
 
 def _day(day: date | None) -> str:
