@@ -43,7 +43,8 @@ def _tui_only(argv: list[str]) -> dict[str, str] | None:
 
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
-    lang = _ui_lang_from_argv(argv) or os.environ.get(i18n.ENV_UI_LANG)
+    asked = _ui_lang_from_argv(argv)  # an unknown one is rejected by click, in the language of the environment
+    lang = asked if i18n.normalise(asked) else os.environ.get(i18n.ENV_UI_LANG)
     if lang:
         i18n.set_language(lang)
     if (tui := _tui_only(argv)) is not None:

@@ -10,11 +10,13 @@ from pathlib import Path
 
 import click
 
-from phrasebook import i18n, paths
+from phrasebook import clickui, i18n, paths
 from phrasebook.decks import load_decks
 from phrasebook.errors import PhrasebookError
 from phrasebook.i18n import t
 from phrasebook.store import Store, open_store
+
+i18n.route_click()  # before any command is built: click fixes some of its text when a decorator runs
 
 
 @dataclass
@@ -41,7 +43,7 @@ class Options:
         netfs.warn_once(path, lambda message: click.echo(message, err=True))
 
 
-class Group(click.Group):
+class Group(clickui.Group):
     """Turns every PhrasebookError, and SQLite's own errors (a damaged or read-only file), into one message on
     stderr and exit status 1."""
 

@@ -39,7 +39,7 @@ def audio() -> None:
 
 
 @audio.command("build", help=t("audio.cli.build"))
-@click.option("--deck", metavar="DECK", help=t("cli.help.deck_filter"))
+@click.option("--deck", metavar="DECK", help=t("audio.cli.deck_build"))
 @click.option("--lang", "langs", multiple=True, type=click.Choice(SPEAKABLE), help=t("audio.cli.lang"))
 @click.option("--engine", type=click.Choice(CHOICES), default="auto", show_default=True,
               help=t("audio.cli.engine"))
@@ -91,7 +91,7 @@ def _print_summary(report: BuildReport) -> None:
 
 
 @audio.command("status", help=t("audio.cli.status"))
-@click.option("--deck", metavar="DECK", help=t("cli.help.deck_filter"))
+@click.option("--deck", metavar="DECK", help=t("audio.cli.deck_status"))
 @click.pass_obj
 def audio_status(opts: Options, deck: str | None) -> None:
     from rich.console import Console

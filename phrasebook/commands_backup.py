@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from phrasebook import clickui
 from phrasebook.clock import utcnow
 from phrasebook.i18n import t
 
@@ -93,7 +94,7 @@ def register(cli: click.Group, options_cls: type) -> None:
                 click.echo(t("backup.current_unreadable", error=plan.current_error), err=True)
             if plan.incoming.contents.schema < LATEST:
                 click.echo(t("backup.will_migrate", found=plan.incoming.contents.schema, latest=LATEST))
-            if not assume_yes and not click.confirm(t("backup.confirm", target=db), default=False):
+            if not assume_yes and not clickui.confirm(t("backup.confirm", target=db)):
                 click.echo(t("backup.cancelled"), err=True)
                 ctx.exit(1)
             refuse_if_in_use(plan.target)  # someone may have started the app while we asked

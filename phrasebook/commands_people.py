@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from phrasebook import clickui
 from phrasebook.clock import utcnow
 from phrasebook.i18n import t
 
@@ -27,7 +28,7 @@ def _table(headers: list[str], rows: list[list[str]]) -> None:
 
 
 def _ask_pin() -> str:
-    return click.prompt(t("cli.people.pin_prompt"), hide_input=True, confirmation_prompt=t("cli.people.pin_again"))
+    return clickui.prompt(t("cli.people.pin_prompt"), hide_input=True, confirmation_prompt=t("cli.people.pin_again"))
 
 
 def register(cli: click.Group, group_cls: type[click.Group]) -> None:
@@ -39,7 +40,7 @@ def register(cli: click.Group, group_cls: type[click.Group]) -> None:
 
     @trainee.command("add", help=t("cli.people_help.trainee_add"))
     @click.argument("staff_no")
-    @click.argument("name")
+    @click.argument("name", metavar=t("cli.people_help.metavar_person"))
     @click.option("--department", default="", help=t("cli.people_help.department"))
     @click.option("--counter", default="", help=t("cli.people_help.counter"))
     @click.option("--role", type=click.Choice(["trainee", "trainer", "coordinator"]), default="trainee",
@@ -57,7 +58,8 @@ def register(cli: click.Group, group_cls: type[click.Group]) -> None:
 
     @trainee.command("list", help=t("cli.people_help.trainee_list"))
     @click.option("--cohort", "cohort_name", metavar="COHORT", help=t("cli.people_help.cohort_filter"))
-    @click.option("--role", type=click.Choice(["trainee", "trainer", "coordinator"]), help=t("cli.people_help.role"))
+    @click.option("--role", type=click.Choice(["trainee", "trainer", "coordinator"]),
+                  help=t("cli.people_help.role_filter"))
     @click.option("--all", "include_inactive", is_flag=True, help=t("cli.people_help.include_inactive"))
     @click.pass_obj
     def trainee_list(opts, cohort_name, role, include_inactive) -> None:
@@ -97,7 +99,7 @@ def register(cli: click.Group, group_cls: type[click.Group]) -> None:
 
     @trainee.command("export", help=t("cli.people_help.trainee_export"))
     @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-    @click.option("--cohort", "cohort_name", metavar="COHORT", help=t("cli.people_help.cohort_filter"))
+    @click.option("--cohort", "cohort_name", metavar="COHORT", help=t("cli.people_help.cohort_export"))
     @click.pass_obj
     def trainee_export(opts, file, cohort_name) -> None:
         from phrasebook.cohorts import get_cohort
@@ -147,7 +149,7 @@ def register(cli: click.Group, group_cls: type[click.Group]) -> None:
         pass
 
     @cohort.command("create", help=t("cli.people_help.cohort_create"))
-    @click.argument("name")
+    @click.argument("name", metavar=t("cli.people_help.metavar_cohort"))
     @click.option("--start", "starts_on", required=True, metavar="DATE", help=t("cli.people_help.starts_on"))
     @click.option("--end", "ends_on", required=True, metavar="DATE", help=t("cli.people_help.ends_on"))
     @click.option("--trainer", "trainer_no", required=True, metavar="STAFF_NO", help=t("cli.people_help.trainer"))
@@ -174,7 +176,7 @@ def register(cli: click.Group, group_cls: type[click.Group]) -> None:
                  str(c.members)] for c in cohorts])
 
     @cohort.command("enrol", help=t("cli.people_help.cohort_enrol_cmd"))
-    @click.argument("name")
+    @click.argument("name", metavar=t("cli.people_help.metavar_cohort"))
     @click.argument("staff_nos", nargs=-1, required=True)
     @click.pass_obj
     def cohort_enrol(opts, name, staff_nos) -> None:
@@ -188,7 +190,7 @@ def register(cli: click.Group, group_cls: type[click.Group]) -> None:
                      already=len(result.already)))
 
     @cohort.command("withdraw", help=t("cli.people_help.cohort_withdraw"))
-    @click.argument("name")
+    @click.argument("name", metavar=t("cli.people_help.metavar_cohort"))
     @click.argument("staff_nos", nargs=-1, required=True)
     @click.pass_obj
     def cohort_withdraw(opts, name, staff_nos) -> None:
@@ -203,7 +205,7 @@ def register(cli: click.Group, group_cls: type[click.Group]) -> None:
         click.echo(t("cli.people.withdrawn", cohort=c.name, count=len(people)))
 
     @cohort.command("show", help=t("cli.people_help.cohort_show"))
-    @click.argument("name")
+    @click.argument("name", metavar=t("cli.people_help.metavar_cohort"))
     @click.option("--history", is_flag=True, help=t("cli.people_help.history"))
     @click.pass_obj
     def cohort_show(opts, name, history) -> None:

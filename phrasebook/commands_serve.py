@@ -13,11 +13,12 @@ import sys
 import click
 
 from phrasebook import paths
+from phrasebook.clickui import Command
 from phrasebook.errors import PhrasebookError
 from phrasebook.i18n import t
 
 
-@click.command("serve", help=t("serve.help"))
+@click.command("serve", cls=Command, help=t("serve.help"))
 @click.option("--host", default="127.0.0.1", show_default=True, help=t("serve.host"))
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help=t("serve.port"))
 @click.option("--public-url", metavar="URL", help=t("serve.public_url"))

@@ -64,4 +64,33 @@ def t(key: str, /, **params: object) -> str:
     return template.format(**params) if params else template
 
 
+# click's modules that fetch their English text through gettext (`_` and `ngettext`); tests/test_cli_i18n.py
+# scans click's source so that a click upgrade adding one is noticed.
+CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "termui", "types", "_termui_impl",
+                 "shell_completion")
+
+
+def click_text(msgid: str) -> str:
+    """click's own English text (its gettext msgid) in the UI language; one without an entry stays English."""
+    return catalogue(_current).get(f"click.{msgid}", msgid)
+
+
+def click_plural(singular: str, plural: str, n: int) -> str:
+    """click's ngettext: Chinese has one form, but the two msgids may differ in wording, so each has an entry."""
+    return click_text(singular if n == 1 else plural)
+
+
+def route_click() -> None:
+    """Point click's gettext calls at the catalogue (the language is looked up at each call). Called once, where
+    the CLI is defined, before any command is built: some texts are fixed when a decorator runs."""
+    import importlib
+
+    for name in CLICK_MODULES:
+        module = importlib.import_module(f"click.{name}")
+        if hasattr(module, "_"):
+            module._ = click_text
+        if hasattr(module, "ngettext"):
+            module.ngettext = click_plural
+
+
 set_language(os.environ.get(ENV_UI_LANG))

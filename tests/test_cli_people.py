@@ -50,7 +50,7 @@ def programme(run, tmp_path):
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
 def test_every_new_command_has_help(command):
     result = CliRunner().invoke(cli, [*command, "--help"])
-    assert result.exit_code == 0 and "Usage:" in result.output
+    assert result.exit_code == 0 and result.output.startswith("用法：") and "Usage" not in result.output
 
 
 def test_add_people_with_and_without_pin(run, db_path):

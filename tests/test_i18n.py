@@ -15,7 +15,11 @@ def test_catalogues_have_the_same_keys_and_placeholders():
     zh, en = i18n.catalogue("zh-CN"), i18n.catalogue("en")
     assert set(zh) == set(en)
     for key in zh:
-        assert set(re.findall(r"{(\w+)}", zh[key])) == set(re.findall(r"{(\w+)}", en[key])), key
+        zh_fields, en_fields = set(re.findall(r"{(\w+)}", zh[key])), set(re.findall(r"{(\w+)}", en[key]))
+        if key.startswith("click."):  # click fills them; a translation may leave one out ("integer" in Chinese)
+            assert zh_fields <= en_fields, key
+        else:
+            assert zh_fields == en_fields, key
 
 
 def test_every_key_used_in_code_exists():
