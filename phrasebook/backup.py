@@ -19,6 +19,7 @@ instead, then emptied in place for the copy. An older schema is migrated by the 
 
 from __future__ import annotations
 
+import errno
 import itertools
 import os
 import shutil
@@ -28,27 +29,28 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from phrasebook import paths
+from phrasebook import interrupts, paths
 from phrasebook.errors import PhrasebookError
 from phrasebook.inuse import ExclusiveUse, in_use
-from phrasebook.store import snapshot
+from phrasebook.paths import SIDE_SUFFIXES, side_file
+from phrasebook.store import dbfile, snapshot
 from phrasebook.store.db import is_busy
 from phrasebook.store.migrations import LATEST
-
-SIDE_FILES = ("-wal", "-journal")  # what a database file may carry beside it (besides the -shm index)
 
 
 @dataclass(frozen=True)
 class Copy:
-    """A database file and what it holds."""
+    """What a database file holds, and its size."""
 
-    path: Path
     size: int
     contents: snapshot.Contents
 
 
-def side(path: Path, suffix: str) -> Path:
-    return path.with_name(path.name + suffix)
+@dataclass(frozen=True)
+class Backup(Copy):
+    """A backup written and checked, at `path`."""
+
+    path: Path
 
 
 def backup_name(db: Path, now: datetime, label: str = "") -> str:
@@ -57,16 +59,16 @@ def backup_name(db: Path, now: datetime, label: str = "") -> str:
     return f"{db.stem}{'-' + label if label else ''}-{stamp}.db"
 
 
-def _free_name(folder: Path, name: str) -> Path:
-    """`name` in `folder`, or name-2, name-3… when it is taken (a safety copy: nothing else writes there)."""
-    return next(c for c in _names(folder / name, numbered=True) if not c.exists())
-
-
 def _names(first: Path, *, numbered: bool) -> Iterator[Path]:
     """`first`, then (when `numbered`) first-2, first-3…: the names a backup may take, in order."""
     yield first
     for n in itertools.count(2) if numbered else ():
         yield first.with_name(f"{first.stem}-{n}{first.suffix}")
+
+
+def _partial(first: Path) -> Path:
+    """The temporary name a copy is written under before `_take_name` gives it `first` (or first-2…)."""
+    return first.with_name(f".{first.name}.partial-{os.getpid()}")
 
 
 def _take_name(partial: Path, first: Path, *, numbered: bool) -> Path:
@@ -77,7 +79,9 @@ def _take_name(partial: Path, first: Path, *, numbered: bool) -> Path:
             os.link(partial, candidate)  # atomic, and fails if the name exists
         except FileExistsError:
             continue
-        except OSError:  # no hard links here (FAT on a USB stick): reserve the name, then move onto it
+        except OSError as err:  # no hard links here (FAT on a USB stick): reserve the name, then move onto it
+            if err.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES):
+                raise
             try:
                 os.close(os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
             except FileExistsError:
@@ -90,9 +94,21 @@ def _take_name(partial: Path, first: Path, *, numbered: bool) -> Path:
 
 
 def _remove(*files: Path) -> None:
+    """A database file and SQLite's files beside it."""
     for f in files:
-        for path in (f, *(side(f, s) for s in (*SIDE_FILES, "-shm"))):
+        for path in (f, *(side_file(f, s) for s in SIDE_SUFFIXES)):
             path.unlink(missing_ok=True)
+
+
+def _folder(folder: Path) -> Path:
+    """The folder copies go to, made when missing; PhrasebookError naming it when it cannot be used."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not os.access(folder, os.W_OK):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+    except OSError as err:
+        raise PhrasebookError("backup.err.folder", folder=folder, error=err.strerror or err) from None
+    return folder
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -116,31 +132,54 @@ def _existing_db(db: Path) -> Path:
     return db
 
 
-def destination(db: Path, dest: Path | None, now: datetime) -> tuple[Path, bool]:
-    """Where a backup goes: a new timestamped file in the backups folder or in a given folder (numbered, True,
-    when that name is taken), or the given file (which must not exist)."""
+def destination(db: Path, dest: Path | None, now: datetime, *, folder: bool = False) -> tuple[Path, bool]:
+    """Where a backup goes: a new timestamped file in the backups folder or in a given folder (`folder`: it is
+    one even if not made yet; numbered, True, when that name is taken), or the given file (must not exist)."""
     if dest is None:
-        return paths.backups_dir(db) / backup_name(db, now), True
+        return _folder(paths.backups_dir(db)) / backup_name(db, now), True
     dest = Path(dest)
-    if dest.is_dir():
-        return dest / backup_name(db, now), True
+    if folder or dest.is_dir():
+        return _folder(dest) / backup_name(db, now), True
     if dest.exists():
         raise PhrasebookError("backup.err.exists", path=dest)
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise PhrasebookError("backup.err.write", path=dest, error=err.strerror or err) from None
     return dest, False
 
 
-def backup(db: Path, dest: Path | None = None, *, now: datetime) -> Copy:
+WRITE_ERRORS = ("SQLITE_IOERR_WRITE", "SQLITE_IOERR_FSYNC", "SQLITE_IOERR_TRUNCATE", "SQLITE_IOERR_DIR_FSYNC",
+                "SQLITE_READONLY", "SQLITE_PERM", "SQLITE_CANTOPEN")  # met writing the copy, not reading the source
+
+
+def _copy_failed(err: BaseException, db: Path, first: Path) -> PhrasebookError:
+    """What went wrong copying `db` to `first`, blaming the right file."""
+    name = getattr(err, "sqlite_errorname", "") or ""
+    if isinstance(err, OSError):
+        full = err.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+        return PhrasebookError("backup.err.full" if full else "backup.err.write", path=first,
+                               error=err.strerror or err)
+    if name.startswith("SQLITE_FULL"):
+        return PhrasebookError("backup.err.full", path=first, error=err)
+    if name.startswith(WRITE_ERRORS):
+        return PhrasebookError("backup.err.write", path=first, error=err)
+    if dbfile.is_damage(err):
+        return PhrasebookError("dbfile.damaged", path=db, error=snapshot.describe(err))
+    return PhrasebookError("backup.err.source", path=db, error=err)
+
+
+def backup(db: Path, dest: Path | None = None, *, now: datetime, folder: bool = False) -> Backup:
     """Copy the database at `db` to `dest` (see `destination`) and verify the copy; raises PhrasebookError."""
     db = _existing_db(Path(db))
-    first, numbered = destination(db, dest, now)
-    try:
-        first.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise PhrasebookError("backup.err.write", path=first, error=err.strerror or err) from None
-    partial = first.with_name(f".{first.name}.partial-{os.getpid()}")
+    first, numbered = destination(db, dest, now, folder=folder)
+    partial = _partial(first)
     _remove(partial)
     try:
-        source = snapshot.open_readonly(db)
+        try:
+            source = snapshot.open_readonly(db)
+        except snapshot.SQLITE_ERRORS as err:
+            raise PhrasebookError("backup.err.source", path=db, error=snapshot.describe(err)) from None
         try:
             copied = snapshot.copy_to(source, partial)
         finally:
@@ -148,24 +187,16 @@ def backup(db: Path, dest: Path | None = None, *, now: datetime) -> Copy:
         checked = _verify(partial, copied)
         target = _take_name(partial, first, numbered=numbered)
         _fsync_dir(target.parent)
-    except snapshot.SQLITE_ERRORS as err:
-        _remove(partial)
-        if snapshot.is_damage(err):
-            raise PhrasebookError("dbfile.damaged", path=db, error=snapshot.describe(err)) from None
-        if isinstance(err, sqlite3.OperationalError) and partial.parent.exists() and not os.access(
-                partial.parent, os.W_OK):
-            raise PhrasebookError("backup.err.write", path=first, error=err) from None
-        raise PhrasebookError("backup.err.source", path=db, error=err) from None
     except FileExistsError:
         _remove(partial)
         raise PhrasebookError("backup.err.exists", path=first) from None
-    except OSError as err:
+    except (*snapshot.SQLITE_ERRORS, OSError) as err:
         _remove(partial)
-        raise PhrasebookError("backup.err.write", path=first, error=err.strerror or err) from None
+        raise _copy_failed(err, db, first) from None
     except BaseException:
         _remove(partial)
         raise
-    return Copy(path=target, size=target.stat().st_size, contents=checked)
+    return Backup(path=target, size=target.stat().st_size, contents=checked)
 
 
 def _verify(path: Path, expected: snapshot.Contents) -> snapshot.Contents:
@@ -190,7 +221,6 @@ class RestorePlan:
     """A checked copy of the chosen file, staged beside the database, and what the database holds now.
     `target` is the database file itself (symlinks resolved). Call `discard` when done, whatever happened."""
 
-    source: Path
     target: Path
     staged: Path
     incoming: Copy
@@ -227,8 +257,8 @@ def plan_restore(source: Path, target: Path) -> RestorePlan:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, staged)
-        if side(source, "-wal").is_file():  # a copied live database: its last answers may be in the WAL
-            shutil.copyfile(side(source, "-wal"), side(staged, "-wal"))
+        if side_file(source, "-wal").is_file():  # a copied live database: its last answers may be in the WAL
+            shutil.copyfile(side_file(source, "-wal"), side_file(staged, "-wal"))
     except OSError as err:
         _remove(staged)
         raise PhrasebookError("restore.err.copy", path=source, error=err.strerror or err) from None
@@ -238,8 +268,7 @@ def plan_restore(source: Path, target: Path) -> RestorePlan:
         _remove(staged)
         raise
     current, error = _read_current(target)
-    return RestorePlan(source=source, target=target, staged=staged, incoming=incoming, current=current,
-                       current_error=error)
+    return RestorePlan(target=target, staged=staged, incoming=incoming, current=current, current_error=error)
 
 
 def _check_incoming(source: Path, staged: Path) -> Copy:
@@ -255,7 +284,7 @@ def _check_incoming(source: Path, staged: Path) -> Copy:
         finally:
             conn.close()
     except snapshot.SQLITE_ERRORS as err:
-        if snapshot.is_damage(err) and not getattr(err, "sqlite_errorname", "").startswith("SQLITE_NOTADB"):
+        if dbfile.is_damage(err) and getattr(err, "sqlite_errorname", "").startswith("SQLITE_CORRUPT"):
             raise PhrasebookError("restore.err.damaged", path=source, problem=snapshot.describe(err)) from None
         raise PhrasebookError("restore.err.not_sqlite", path=source, error=snapshot.describe(err)) from None
     if problem != "ok":
@@ -266,12 +295,14 @@ def _check_incoming(source: Path, staged: Path) -> Copy:
         raise PhrasebookError("db.too_new", path=source, found=found.schema, supported=LATEST)
     if broken:
         raise PhrasebookError("restore.err.references", path=source, count=broken)
-    return Copy(path=source, size=staged.stat().st_size, contents=found)
+    return Copy(size=staged.stat().st_size, contents=found)
 
 
 def _read_current(target: Path) -> tuple[snapshot.Contents | None, str | None]:
     if not target.is_file():
         return None, None
+    if target.stat().st_size == 0:  # never opened: SQLite would delete a -wal beside it
+        return None, "0 bytes"
     try:
         conn = snapshot.open_readonly(target)
         try:
@@ -289,56 +320,123 @@ class Restored:
 
 
 def apply_restore(plan: RestorePlan, *, now: datetime) -> Restored:
-    """Write the staged copy into the database (see the module doc) and discard it; raises PhrasebookError with
-    the database as it was. The caller holds no connection to the target."""
+    """Write the staged copy into the database (see the module doc); raises PhrasebookError with the database
+    as it was, naming the safety copy when one was made. The caller holds no connection to the target, and
+    discards the plan. Ctrl+C is held back until the steps are done (phrasebook.interrupts)."""
     target = plan.target
-    safety = None
-    if target.exists():
-        safety = _free_name(paths.backups_dir(target), backup_name(target, now, "before-restore"))
-    emptied = False
+    with interrupts.held():
+        if not target.exists():
+            _install_new(plan, target)
+            return Restored(safety=None, contents=plan.incoming.contents)
+        first = _folder(paths.backups_dir(target)) / backup_name(target, now, "before-restore")
+        if snapshot.unreadable(target):
+            safety = _install_over_unreadable(plan, target, first)
+        else:
+            safety = _install_over(plan, target, first)
+    return Restored(safety=safety, contents=plan.incoming.contents)
+
+
+def _lock(target: Path) -> sqlite3.Connection:
     try:
-        if safety is not None:
-            safety.parent.mkdir(parents=True, exist_ok=True)
-            emptied = snapshot.unreadable(target)
-            if emptied:
-                _keep_and_empty(target, safety)
-        try:
-            keep = None if safety is None or emptied else (lambda: snapshot.save_copy(target, safety))
-            snapshot.install(plan.staged, target, while_locked=keep)
-        except BaseException:
-            if emptied:
-                shutil.copyfile(safety, target)  # put the unreadable file back as it was (same inode)
-            elif safety is not None:
-                _remove(safety)
-            raise
+        return snapshot.lock(target)
     except snapshot.SQLITE_ERRORS as err:
         if is_busy(err):
             raise PhrasebookError("dbfile.busy", path=target, error=err) from None
         raise PhrasebookError("restore.err.copy", path=target, error=snapshot.describe(err)) from None
-    except OSError as err:
-        raise PhrasebookError("restore.err.copy", path=target, error=err.strerror or err) from None
+
+
+def _install_new(plan: RestorePlan, target: Path) -> None:
+    """No database yet: the restored one is made; a failure leaves no file behind."""
+    try:
+        conn = _lock(target)
+        try:
+            snapshot.install(plan.staged, conn)
+        finally:
+            conn.close()
+    except BaseException as err:
+        _remove(target)
+        if isinstance(err, (*snapshot.SQLITE_ERRORS, OSError)):
+            raise PhrasebookError("restore.err.copy", path=target, error=_text(err)) from None
+        raise
+
+
+def _install_over(plan: RestorePlan, target: Path, first: Path) -> Path:
+    """Hold the database exclusively, copy it to the backups folder as it is (the safety copy: exactly what
+    gets replaced), then write the staged copy in. Returns the safety copy; it is kept whatever happens next."""
+    conn = _lock(target)
+    try:
+        partial = _partial(first)
+        try:
+            snapshot.save_copy(conn, partial)
+            safety = _take_name(partial, first, numbered=True)
+        except (*snapshot.SQLITE_ERRORS, OSError) as err:
+            _remove(partial)
+            raise PhrasebookError("backup.err.folder", folder=first.parent, error=_text(err)) from None
+        except BaseException:
+            _remove(partial)
+            raise
+        try:
+            snapshot.install(plan.staged, conn)
+        except (*snapshot.SQLITE_ERRORS, OSError) as err:
+            raise PhrasebookError("restore.err.failed", path=target, error=_text(err), safety=safety) from None
     finally:
-        plan.discard()
-    return Restored(safety=safety, contents=plan.incoming.contents)
+        conn.close()
+    return safety
 
 
-def _keep_and_empty(target: Path, safety: Path) -> None:
-    """A file SQLite cannot read: copy it (and its -wal/-journal) byte for byte to `safety`, then empty it in
-    place, its stale -wal/-journal removed, holding the dead-man switch so nobody opens it meanwhile."""
+def _install_over_unreadable(plan: RestorePlan, target: Path, first: Path) -> Path:
+    """A file SQLite cannot read: keep it and its -wal/-journal byte for byte as the safety copy, empty it in
+    place (its side files removed, so SQLite never applies them to the new content), write the staged copy in;
+    on failure put every file back as it was. The dead-man switch is held so no program opens it meanwhile."""
     guard = ExclusiveUse(target)
     if not guard.acquire():
         raise PhrasebookError("restore.err.in_use", path=target, pid=guard.holder or "?")
     try:
+        sides = [s for s in ("-wal", "-journal") if side_file(target, s).is_file()]
+        partial = _partial(first)
         try:
-            shutil.copyfile(target, safety)
-            for suffix in SIDE_FILES:
-                if side(target, suffix).is_file():
-                    shutil.copyfile(side(target, suffix), side(safety, suffix))
-        except BaseException:
-            _remove(safety)
+            for suffix in ("", *sides):
+                shutil.copyfile(side_file(target, suffix), side_file(partial, suffix))
+            safety = _take_name(partial, first, numbered=True)
+            for suffix in sides:
+                os.replace(side_file(partial, suffix), side_file(safety, suffix))
+        except BaseException as err:
+            _remove(partial)
+            if isinstance(err, OSError):
+                raise PhrasebookError("backup.err.folder", folder=first.parent, error=_text(err)) from None
             raise
-        for suffix in SIDE_FILES:
-            side(target, suffix).unlink(missing_ok=True)  # never let SQLite apply them to the new content
-        os.truncate(target, 0)
+        try:
+            for suffix in sides:
+                side_file(target, suffix).unlink()
+            os.truncate(target, 0)
+            conn = _lock(target)
+            try:
+                snapshot.install(plan.staged, conn)
+            finally:
+                conn.close()
+        except BaseException as err:
+            _put_back(safety, target, sides)
+            if isinstance(err, (*snapshot.SQLITE_ERRORS, OSError, PhrasebookError)):
+                raise PhrasebookError("restore.err.failed", path=target, error=_text(err), safety=safety) from None
+            raise
     finally:
         guard.release()
+    return safety
+
+
+def _put_back(safety: Path, target: Path, sides: list[str]) -> None:
+    """The files as they were before a failed install over an unreadable database (same inode for the main
+    file); whatever the install left beside it (a -journal SQLite would roll back) goes first."""
+    for suffix in ("-journal", "-wal"):
+        side_file(target, suffix).unlink(missing_ok=True)
+    shutil.copyfile(safety, target)
+    for suffix in sides:
+        shutil.copyfile(side_file(safety, suffix), side_file(target, suffix))
+
+
+def _text(err: BaseException) -> str:
+    if isinstance(err, PhrasebookError):
+        return err.message()
+    if isinstance(err, OSError):
+        return str(err.strerror or err)
+    return snapshot.describe(err)
