@@ -1,6 +1,6 @@
 """`phrasebook backup [PATH]` and `phrasebook restore PATH`: the administrator's copies of the database.
 
-A thin layer over `phrasebook.backup`: it prints what a copy holds, and a restore shows the file against the
+A thin layer over `phrasebook.backup` and `phrasebook.restore`: it prints what a copy holds, and a restore shows the file against the
 current database and asks before replacing anything (unless --yes), then checks again that nobody opened the
 database meanwhile. The staged copy is discarded however the command ends.
 """
@@ -71,8 +71,8 @@ def register(cli: click.Group, options_cls: type) -> None:
     @click.pass_context
     def restore_cmd(ctx: click.Context, opts, path: Path, assume_yes: bool) -> None:
         from phrasebook import interrupts, paths
-        from phrasebook.backup import apply_restore, plan_restore, refuse_if_in_use
         from phrasebook.commands_people import _table
+        from phrasebook.restore import apply_restore, plan_restore, refuse_if_in_use
         from phrasebook.store import open_store
         from phrasebook.store.migrations import LATEST
 

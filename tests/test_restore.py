@@ -150,9 +150,9 @@ def test_a_program_that_opened_the_database_after_the_check_makes_the_restore_wa
     """A clerk starts the app after the restore's in-use check (say, while the prompt waits): the restore cannot
     hold the database alone, waits for it, then says busy; nothing changed, no safety copy made, and the clerk
     goes on writing into the database as it was."""
-    from phrasebook.backup import apply_restore, plan_restore
     from phrasebook.clock import utcnow
     from phrasebook.errors import PhrasebookError
+    from phrasebook.restore import apply_restore, plan_restore
     from phrasebook.store import snapshot
 
     monkeypatch.setattr(snapshot, "RESTORE_WAIT_S", 0.3)

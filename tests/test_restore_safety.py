@@ -130,11 +130,12 @@ def test_a_clerk_starting_during_the_restore_waits_for_it_and_sees_only_the_rest
 
 
 def test_a_file_that_takes_the_safety_copys_name_meanwhile_is_never_overwritten(db, saved, monkeypatch, clock):
-    from phrasebook import backup
+    from phrasebook import restore
+    from phrasebook.backup import backup_name
     from phrasebook.store import snapshot
 
-    plan = backup.plan_restore(saved, db)
-    racer = db.parent / "backups" / backup.backup_name(db, clock(), "before-restore")
+    plan = restore.plan_restore(saved, db)
+    racer = db.parent / "backups" / backup_name(db, clock(), "before-restore")
     real = snapshot.save_copy
 
     def racing(*args, **kwargs):  # another program creates a file under that name just before the copy
@@ -144,7 +145,7 @@ def test_a_file_that_takes_the_safety_copys_name_meanwhile_is_never_overwritten(
 
     monkeypatch.setattr(snapshot, "save_copy", racing)
     try:
-        done = backup.apply_restore(plan, now=clock())
+        done = restore.apply_restore(plan, now=clock())
     finally:
         plan.discard()
     assert racer.read_bytes() == b"someone else's"
