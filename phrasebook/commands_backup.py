@@ -1,8 +1,8 @@
 """`phrasebook backup [PATH]` and `phrasebook restore PATH`: the administrator's copies of the database.
 
-A thin layer over `phrasebook.backup` and `phrasebook.restore`: it prints what a copy holds, and a restore shows the file against the
-current database and asks before replacing anything (unless --yes), then checks again that nobody opened the
-database meanwhile. The staged copy is discarded however the command ends.
+A thin layer over `phrasebook.backup` and `phrasebook.restore`: it prints what a copy holds, and a restore shows
+the file against the current database and asks before replacing anything (unless --yes), then checks again that
+nobody opened the database meanwhile. The staged copy is discarded however the command ends.
 """
 
 from __future__ import annotations
