@@ -1,8 +1,8 @@
 """`phrasebook backup [PATH]` and `phrasebook restore PATH`: the administrator's copies of the database.
 
-A thin layer over `phrasebook.backup`: it prints what a copy holds, and a restore shows the file against the
-current database and asks before replacing anything (unless --yes), then checks again that nobody opened the
-database meanwhile. The staged copy is discarded however the command ends.
+A thin layer over `phrasebook.backup` and `phrasebook.restore`: it prints what a copy holds, and a restore shows
+the file against the current database and asks before replacing anything (unless --yes), then checks again that
+nobody opened the database meanwhile. The staged copy is discarded however the command ends.
 """
 
 from __future__ import annotations
@@ -12,27 +12,27 @@ from pathlib import Path
 import click
 
 from phrasebook import clickui
-from phrasebook.clock import utcnow
+from phrasebook.clock import local, parse, utcnow
 from phrasebook.i18n import t
 
 
 def human_size(size: int) -> str:
     """1536 → '1.5 KB': sizes as people read them."""
-    value = float(size)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+    if size < 1024:
+        return f"{size} B"
+    value = size / 1024
+    for unit in ("KB", "MB"):
+        if value < 1024:
+            return f"{value:.1f} {unit}"
         value /= 1024
-    return f"{size} B"
+    return f"{value:.1f} GB"
 
 
 def _when(stamp: str | None) -> str:
-    from phrasebook.clock import parse
-
     try:
-        return parse(stamp).astimezone().strftime("%Y-%m-%d %H:%M") if stamp else "—"
+        return local(parse(stamp)) if stamp else "—"
     except ValueError:
-        return stamp or "—"
+        return stamp
 
 
 def _describe(contents, size: int | None) -> list[str]:
@@ -59,10 +59,8 @@ def register(cli: click.Group, options_cls: type) -> None:
 
         db = paths.db_path(opts.db)
         opts.warn_network(db)
-        dest = Path(path) if path else None
-        if path and path.endswith((os.sep, "/")):  # "backups/" names a folder, even one not made yet
-            dest.mkdir(parents=True, exist_ok=True)
-        copy = backup(db, dest, now=utcnow())
+        folder = bool(path) and path.endswith((os.sep, "/"))  # "backups/" names a folder, even one not made yet
+        copy = backup(db, Path(path) if path else None, now=utcnow(), folder=folder)
         counts = copy.contents.counts
         click.echo(t("backup.done", path=copy.path, size=human_size(copy.size), schema=copy.contents.schema,
                      people=counts.get("people", 0), reviews=counts.get("reviews", 0)))
@@ -73,9 +71,9 @@ def register(cli: click.Group, options_cls: type) -> None:
     @click.pass_obj
     @click.pass_context
     def restore_cmd(ctx: click.Context, opts, path: Path, assume_yes: bool) -> None:
-        from phrasebook import paths
-        from phrasebook.backup import apply_restore, plan_restore, refuse_if_in_use
+        from phrasebook import interrupts, paths
         from phrasebook.commands_people import _table
+        from phrasebook.restore import apply_restore, plan_restore, refuse_if_in_use
         from phrasebook.store import open_store
         from phrasebook.store.migrations import LATEST
 
@@ -98,11 +96,12 @@ def register(cli: click.Group, options_cls: type) -> None:
                 click.echo(t("backup.cancelled"), err=True)
                 ctx.exit(1)
             refuse_if_in_use(plan.target)  # someone may have started the app while we asked
-            done = apply_restore(plan, now=utcnow())
+            with interrupts.held():  # Ctrl+C stops the command after it says where the safety copy is
+                done = apply_restore(plan, now=utcnow())
+                if done.safety:
+                    click.echo(t("backup.safety", path=done.safety))
         finally:
             plan.discard()
-        if done.safety:
-            click.echo(t("backup.safety", path=done.safety))
         store = open_store(db)  # migrates an older schema now, so the first clerk does not wait for it
         try:
             schema = store.value("PRAGMA user_version")

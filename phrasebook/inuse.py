@@ -19,6 +19,7 @@ import struct
 from pathlib import Path
 
 from phrasebook.errors import PhrasebookError
+from phrasebook.paths import side_file
 
 try:
     import fcntl
@@ -28,10 +29,6 @@ except ImportError:  # Windows: SQLite's locks there are not POSIX locks
 DMS_OFFSET = 128  # UNIX_SHM_DMS in SQLite's os_unix.c: (22 + 8) * 4 + 8
 _LOCK = getattr(fcntl, "F_OFD_SETLK", getattr(fcntl, "F_SETLK", None))
 _GETLK = getattr(fcntl, "F_OFD_GETLK", getattr(fcntl, "F_GETLK", None))
-
-
-def shm_path(db: Path) -> Path:
-    return db.with_name(db.name + "-shm")
 
 
 def _flock(kind: int) -> bytes:
@@ -53,7 +50,7 @@ class ExclusiveUse:
         if fcntl is None:
             return True
         try:
-            fd = os.open(shm_path(self.db), os.O_RDWR | os.O_CREAT, 0o644)
+            fd = os.open(side_file(self.db, "-shm"), os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as err:
             raise PhrasebookError("inuse.cannot_check", path=self.db, error=err.strerror or err) from None
         try:
@@ -87,7 +84,7 @@ def in_use(db: Path) -> tuple[bool, int | None]:
     """(True, pid or None) when another connection has `db` open. A database with no -shm file is not open in
     WAL mode by anyone (SQLite creates it on open), so nothing is created just to ask."""
     db = Path(db)
-    if not shm_path(db).exists():
+    if not side_file(db, "-shm").exists():
         return False, None
     probe = ExclusiveUse(db)
     try:

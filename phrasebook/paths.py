@@ -35,6 +35,14 @@ def db_path(override: str | os.PathLike[str] | None = None) -> Path:
     return data_dir() / "phrasebook.db"
 
 
+SIDE_SUFFIXES = ("-wal", "-journal", "-shm")  # what SQLite keeps beside a database file
+
+
+def side_file(db: Path, suffix: str) -> Path:
+    """`phrasebook.db-wal` for ("phrasebook.db", "-wal"): one of SQLite's files beside the database."""
+    return Path(db).with_name(Path(db).name + suffix)
+
+
 def backups_dir(db: Path) -> Path:
     """Where `phrasebook backup` writes by default: $PHRASEBOOK_BACKUPS, else a `backups/` folder beside the
     database (the data dir for the default database), so backups of different databases never mix."""

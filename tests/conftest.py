@@ -103,3 +103,25 @@ def run(monkeypatch, mini_decks, db_path):
         return CliRunner().invoke(cli, ["--db", str(db_path), *args], catch_exceptions=False)
 
     return invoke
+
+
+@pytest.fixture
+def db(mini_store, clock, monkeypatch, mini_decks) -> Path:
+    """A closed database with two trainees and their answers, on the mini deck (backup and restore tests)."""
+    from tests.test_backup import two_trainees
+
+    monkeypatch.setenv(paths.ENV_DECKS, str(mini_decks))
+    return two_trainees(mini_store, clock)
+
+
+@pytest.fixture
+def saved(db, tmp_path) -> Path:
+    """A backup of `db`, then `db` gains a third trainee (so restoring visibly goes back)."""
+    from phrasebook.people import create_person
+    from tests.test_backup import invoke
+
+    assert invoke(db, "backup", str(tmp_path / "saved.db")).exit_code == 0
+    store = open_store(db)
+    create_person(store, name="李强", staff_no="C3")
+    store.close()
+    return tmp_path / "saved.db"

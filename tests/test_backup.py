@@ -55,13 +55,6 @@ def two_trainees(store, clock) -> Path:
     return store.path
 
 
-@pytest.fixture
-def db(mini_store, clock, monkeypatch, mini_decks) -> Path:
-    """A closed database with two trainees and their answers, on the mini deck."""
-    monkeypatch.setenv("PHRASEBOOK_DECKS", str(mini_decks))
-    return two_trainees(mini_store, clock)
-
-
 # -- backup ---------------------------------------------------------------------------------------------------
 def test_backup_goes_to_the_backups_folder_and_is_checked(db):
     result = invoke(db, "backup")
@@ -247,3 +240,63 @@ def test_help_in_english_from_the_entry_point():
     out = subprocess.run([sys.executable, "-m", "phrasebook", "--ui-lang", "en", "restore", "--help"],
                          capture_output=True, text=True, check=True).stdout
     assert "safety copy of the current database" in out and "--yes" in out
+
+
+@pytest.mark.parametrize("how", ["under a file", "a file"])
+def test_a_backup_folder_that_cannot_be_made_is_a_message_naming_it(db, tmp_path, how):
+    blocker = tmp_path / "blocker"
+    blocker.write_bytes(b"x")
+    folder = blocker / "sub" if how == "under a file" else blocker
+    result = invoke(db, "backup", f"{folder}/")
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert str(folder) in result.output and blocker.read_bytes() == b"x"
+
+
+def test_a_default_backups_folder_that_cannot_be_made_is_named_not_the_database(db, tmp_path, monkeypatch):
+    blocker = tmp_path / "blocker"
+    blocker.write_bytes(b"x")
+    monkeypatch.setenv("PHRASEBOOK_BACKUPS", str(blocker / "backups"))
+    result = invoke(db, "backup")
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert f"backups folder {blocker / 'backups'}" in result.output and "Cannot read the database" not in result.output
+
+
+FULL_DISK = textwrap.dedent("""
+    import resource, sys
+    from phrasebook.cli import main
+    limit = int(sys.argv[1])
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.RLIM_INFINITY))  # a file can grow this far only
+    main(sys.argv[2:])
+""")
+
+
+def test_a_full_disk_at_the_destination_is_reported_as_such_and_leaves_nothing(db, tmp_path):
+    (tmp_path / "out").mkdir()
+    dest = tmp_path / "out" / "copy.db"
+    limit = db.stat().st_size // 2 + 123  # not on a page boundary: SQLite sees a short write, as on a full disk
+    done = subprocess.run([sys.executable, "-c", FULL_DISK, str(limit), "--ui-lang", "en", "--db", str(db),
+                           "backup", str(dest)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert f"Cannot write the backup {dest}: disk I/O error" in done.stderr, done.stderr
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A 64 KiB tmpfs: a disk that really fills up (ENOSPC). Needs root and a kernel that lets it mount."""
+    point = tmp_path / "tiny"
+    point.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(point)],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    yield point
+    subprocess.run(["umount", str(point)], check=True)
+
+
+def test_a_disk_that_fills_up_is_reported_as_full_naming_the_backup(db, tiny_disk):
+    dest = tiny_disk / "copy.db"
+    assert db.stat().st_size > 64 * 1024
+    result = invoke(db, "backup", str(dest))
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert f"Cannot write the backup {dest}: the disk is full" in result.output, result.output
+    assert list(tiny_disk.iterdir()) == []

@@ -118,8 +118,10 @@ def test_check_file_reasons(tmp_path, monkeypatch):
     with pytest.raises(PhrasebookError) as err:
         check_file(tmp_path / "empty.db")
     assert err.value.key == "dbfile.empty"
-    (tmp_path / "empty.db-wal").write_bytes(b"x" * 32)  # everything still in the WAL: SQLite's to open
-    check_file(tmp_path / "empty.db")
+    (tmp_path / "empty.db-wal").write_bytes(b"x" * 32)  # a WAL whose database file was lost: not "empty, fine"
+    with pytest.raises(PhrasebookError) as err:
+        check_file(tmp_path / "empty.db")
+    assert err.value.key == "dbfile.wal_only" and "empty.db-wal" in err.value.message()
     with pytest.raises(PhrasebookError) as err:
         check_file(Path("/dev/null"))
     assert err.value.key == "dbfile.not_file"
@@ -164,3 +166,22 @@ def test_a_database_locked_by_another_connection_is_busy_not_damaged(real_db, mo
         holder.execute("ROLLBACK")
         holder.close()
     open_store(real_db).close()  # free again: it opens
+
+
+def test_an_empty_database_file_with_a_wal_beside_it_is_refused_and_the_wal_kept(folder, real_db, run):
+    """The main file lost (0 bytes) while its -wal still holds answers: SQLite, even read-only, would delete
+    that -wal on open. Every command refuses, naming both files, and neither is touched."""
+    path = folder / "lost.db"
+    live = sqlite3.connect(real_db, isolation_level=None)
+    live.execute("PRAGMA journal_mode=WAL")
+    live.execute("PRAGMA wal_autocheckpoint=0")
+    live.execute("INSERT INTO settings VALUES ('in the wal', '1')")
+    shutil.copy(real_db.with_name(real_db.name + "-wal"), folder / "lost.db-wal")
+    live.close()
+    path.write_bytes(b"")
+    before = snapshot(path)
+    assert before["lost.db-wal"]
+    for args in COMMANDS:
+        out = cli_refuses(path, *args)
+        assert "lost.db-wal" in out and "空文件" in out, out
+    assert snapshot(path) == before

@@ -16,28 +16,9 @@ from pathlib import Path
 import pytest
 
 from phrasebook.doctor import check
-from phrasebook.people import create_person
 from phrasebook.store import open_store
 from phrasebook.store.migrations import LATEST
-from tests.test_backup import counts, invoke, populate, siblings, two_trainees
-
-
-@pytest.fixture
-def db(mini_store, clock, monkeypatch, mini_decks) -> Path:
-    """A closed database with two trainees and their answers, on the mini deck."""
-    monkeypatch.setenv("PHRASEBOOK_DECKS", str(mini_decks))
-    return two_trainees(mini_store, clock)
-
-
-@pytest.fixture
-def saved(db, tmp_path) -> Path:
-    """A backup of `db`, then `db` gains a third trainee (so restoring visibly goes back)."""
-    assert invoke(db, "backup", str(tmp_path / "saved.db")).exit_code == 0
-    store = open_store(db)
-    create_person(store, name="李强", staff_no="C3")
-    store.close()
-    return tmp_path / "saved.db"
-
+from tests.test_backup import counts, invoke, populate, siblings
 
 HOLDER = textwrap.dedent("""
     import sys, time
@@ -164,46 +145,30 @@ def test_restore_refuses_the_database_itself(db):
     assert result.exit_code == 1 and "the database itself" in result.output
 
 
-LATE_OPENER = textwrap.dedent("""
-    import sys
-    from phrasebook.people import create_person
-    from phrasebook.store import open_store
-    store = open_store(sys.argv[1])
-    print(store.value("SELECT count(*) FROM people"), flush=True)
-    sys.stdin.readline()  # the restore runs now
-    print(store.value("SELECT count(*) FROM people"), flush=True)
-    create_person(store, name="赵敏", staff_no="C8")
-    store.close()
-    print("written", flush=True)
-""")
-
-
-def test_a_program_that_opened_the_database_during_a_restore_writes_into_the_restored_one(db, saved):
-    """A clerk starts the app after the restore's in-use check (say, while the prompt waits): it sees the
-    restored content from then on, and its next answer is kept in the restored database, not in a replaced
-    file nobody reads any more."""
-    from phrasebook.backup import apply_restore, plan_restore
+def test_a_program_that_opened_the_database_after_the_check_makes_the_restore_wait_then_refuse(db, saved,
+                                                                                              monkeypatch):
+    """A clerk starts the app after the restore's in-use check (say, while the prompt waits): the restore cannot
+    hold the database alone, waits for it, then says busy; nothing changed, no safety copy made, and the clerk
+    goes on writing into the database as it was."""
     from phrasebook.clock import utcnow
+    from phrasebook.errors import PhrasebookError
+    from phrasebook.restore import apply_restore, plan_restore
+    from phrasebook.store import snapshot
 
+    monkeypatch.setattr(snapshot, "RESTORE_WAIT_S", 0.3)
     plan = plan_restore(saved, db)  # the early in-use check passes: nobody has it open yet
-    clerk = subprocess.Popen([sys.executable, "-c", LATE_OPENER, str(db)], stdin=subprocess.PIPE,
+    clerk = subprocess.Popen([sys.executable, "-c", HOLDER, str(db)], stdin=subprocess.PIPE,
                              stdout=subprocess.PIPE, text=True)
     try:
-        assert clerk.stdout.readline().strip() == "3"
-        done = apply_restore(plan, now=utcnow())
-        clerk.stdin.write("\n")
-        clerk.stdin.flush()
-        assert clerk.stdout.readline().strip() == "2"  # it reads the restored database
-        assert clerk.stdout.readline().strip() == "written"
+        assert clerk.stdout.readline().strip() == "open"
+        with pytest.raises(PhrasebookError) as err:
+            apply_restore(plan, now=utcnow())
+        assert err.value.key == "dbfile.busy" and str(db) in err.value.message()
     finally:
-        clerk.communicate(timeout=30)
-    assert clerk.returncode == 0
-    conn = sqlite3.connect(db)
-    staff = {r[0] for r in conn.execute("SELECT staff_no FROM people")}
-    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    conn.close()
-    assert staff == {"C1", "C2", "C8"}  # the backup's two, and the write made after the restore
-    assert counts(done.safety)[0] == 3  # the database as it was, C3 included
+        plan.discard()
+        clerk.communicate("\n", timeout=30)
+    assert counts(db)[0] == 3
+    assert not list(db.parent.glob("backups/*"))
     assert not [p for p in db.parent.iterdir() if ".restore-" in p.name]
 
 
@@ -238,26 +203,29 @@ def test_restore_checks_again_after_the_prompt(db, saved):
     assert not [p for p in db.parent.iterdir() if ".restore-" in p.name]
 
 
-def test_install_holds_the_write_lock_while_the_safety_copy_is_taken(db, saved, tmp_path):
-    """What `while_locked` reads is exactly what the restore replaces: nobody can commit in between."""
+def test_while_the_restore_holds_the_database_nobody_else_reads_or_writes_it(db, saved, tmp_path):
+    """From the safety copy to the end of the install, another connection can neither read nor write: what the
+    safety copy holds is exactly what gets replaced, and nobody sees the database half way."""
     from phrasebook.store import snapshot
 
     staged = tmp_path / "staged.db"
     shutil.copy(saved, staged)
+    held = snapshot.lock(db, wait_s=0)
     other = sqlite3.connect(db, timeout=0, isolation_level=None)
-    seen = []
-
-    def while_locked() -> None:
+    try:
+        for sql in ("SELECT count(*) FROM people", "INSERT INTO settings VALUES ('sneaked', 'in')"):
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute(sql)
+        snapshot.save_copy(held, tmp_path / "safety.db")
+        snapshot.install(staged, held)
         with pytest.raises(sqlite3.OperationalError, match="locked"):
-            other.execute("INSERT INTO settings VALUES ('sneaked', 'in')")
-        seen.append(other.execute("SELECT count(*) FROM people").fetchone()[0])
-        snapshot.save_copy(db, tmp_path / "safety.db")
-
-    snapshot.install(staged, db, while_locked=while_locked)
-    assert seen == [3] and counts(tmp_path / "safety.db")[0] == 3
-    assert other.execute("SELECT count(*) FROM people").fetchone()[0] == 2  # the same connection, restored
+            other.execute("SELECT count(*) FROM people")
+    finally:
+        held.close()
+    assert other.execute("SELECT count(*) FROM people").fetchone()[0] == 2  # restored, once let go
     other.close()
-    assert counts(db) == counts(saved)
+    assert counts(tmp_path / "safety.db")[0] == 3 and counts(db) == counts(saved)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("safety.db")) == ["safety.db"]
 
 
 def test_restore_keeps_the_database_files_mode_and_owner(db, saved):

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from phrasebook.errors import PhrasebookError
+from phrasebook.paths import side_file
 
 BUSY_TIMEOUT_S = 10.0       # SQLite's busy handler, for every statement but BEGIN IMMEDIATE
 WRITE_RETRY_S = 5.0         # how much longer than the busy timeout a write keeps trying for the lock
@@ -60,7 +61,7 @@ class Store:
         self.conn = conn
         self.path = path
         self.patience_s = WRITE_PATIENCE_S  # tests shorten it
-        self._wal = Path(f"{path}-wal")
+        self._wal = side_file(path, "-wal")
         self._checkpointer: Checkpointer | None = None
 
     @contextmanager
@@ -183,12 +184,11 @@ def connect(path: Path) -> sqlite3.Connection:
 def _refusal(err: BaseException, path: Path) -> PhrasebookError:
     """Why the first statement on a file failed. Busy (another program holds it locked) is not damage: the
     file is fine and a retry will do, so it must not be reported as "not a Phrasebook database"."""
-    from phrasebook.store.dbfile import DAMAGED, explain
+    from phrasebook.store.dbfile import explain, is_damage
 
     if is_busy(err):
         return PhrasebookError("dbfile.busy", path=path, error=err)
-    name = getattr(err, "sqlite_errorname", "") or ""
-    if isinstance(err, UnicodeDecodeError) or name.startswith(DAMAGED) or not isinstance(err, sqlite3.Error):
+    if is_damage(err) or not isinstance(err, sqlite3.Error):
         return PhrasebookError("db.not_sqlite", path=path)
     return explain(err, path)
 

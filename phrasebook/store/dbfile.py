@@ -14,6 +14,7 @@ import stat
 from pathlib import Path
 
 from phrasebook.errors import PhrasebookError
+from phrasebook.paths import side_file
 
 DAMAGED = ("SQLITE_CORRUPT", "SQLITE_NOTADB")
 READ_ONLY = ("SQLITE_READONLY",)
@@ -37,8 +38,10 @@ def check_file(path: Path) -> None:
         raise PhrasebookError("db.is_dir", path=path)
     if not stat.S_ISREG(info.st_mode):
         raise PhrasebookError("dbfile.not_file", path=path)
-    wal = path.with_name(path.name + "-wal")
-    if info.st_size == 0 and not (wal.is_file() and wal.stat().st_size > 0):
+    if info.st_size == 0:
+        wal = side_file(path, "-wal")
+        if wal.is_file() and wal.stat().st_size > 0:  # SQLite would delete that -wal: all that is left
+            raise PhrasebookError("dbfile.wal_only", path=path, wal=wal)
         raise PhrasebookError("dbfile.empty", path=path)
     if not os.access(path, os.R_OK):
         raise PhrasebookError("dbfile.unreadable", path=path)
@@ -78,11 +81,21 @@ def _existing_parent(path: Path) -> Path | None:
     return None
 
 
+def is_damage(err: BaseException) -> bool:
+    """Does this error say the file is damaged or not a database at all (rather than busy or unwritable)?
+    UnicodeDecodeError: SQLite's message quoted a damaged schema that is not valid UTF-8."""
+    if isinstance(err, UnicodeDecodeError):
+        return True
+    name = getattr(err, "sqlite_errorname", "") or ""
+    text = str(err)
+    return name.startswith(DAMAGED) or "malformed" in text or "not a database" in text
+
+
 def explain(err: sqlite3.Error, path: Path) -> PhrasebookError:
     """One clear message for an sqlite3 error met while using the database at `path`."""
     name = getattr(err, "sqlite_errorname", "") or ""
     text = str(err)
-    if name.startswith(DAMAGED) or "malformed" in text or "not a database" in text:
+    if is_damage(err):
         return PhrasebookError("dbfile.damaged", path=path, error=text)
     if name.startswith(READ_ONLY) or "readonly" in text:
         return PhrasebookError("dbfile.read_only", path=path)

@@ -5,19 +5,21 @@ answer (WAL readers never block writers), and the counts read in that same trans
 snapshot copied. Copies are single files (journal_mode=DELETE), never leaving a -wal beside them.
 
 A restore goes the other way (`install`): the backup API writes the checked copy into the live database in one
-write transaction of it, so every connection, open already or opened meanwhile, sees the old content or the
-new one through SQLite itself; no file is swapped under anybody.
+write transaction of a connection that holds the file exclusively (`lock`) from before the safety copy until
+it closes, so no other program reads the database half way: one opening meanwhile waits or says busy, then
+sees the restored content; no file is swapped under anybody.
 """
 
 from __future__ import annotations
 
 import sqlite3
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from phrasebook.store.db import BUSY_TIMEOUT_S, WRITE_PATIENCE_S
+from phrasebook.store.dbfile import is_damage
+
+RESTORE_WAIT_S = WRITE_PATIENCE_S  # how long a restore waits for others to close the database (tests shorten it)
 
 # Tables every released schema has (m001); a file without them is not a Phrasebook database.
 CORE_TABLES = ("settings", "scenarios", "decks", "phrases", "translations", "people", "cards", "study_sessions",
@@ -26,12 +28,6 @@ COUNTED = ("people", "reviews", "cards", "decks", "cohorts")
 # What reading a damaged file can raise: SQLite's errors, and UnicodeDecodeError when the error text quotes a
 # damaged schema that is not valid UTF-8 (Python then cannot decode SQLite's message).
 SQLITE_ERRORS = (sqlite3.DatabaseError, UnicodeDecodeError)
-
-
-def is_damage(err: BaseException) -> bool:
-    """Does this error say the file is damaged (or not a database at all), rather than busy or unwritable?"""
-    name = getattr(err, "sqlite_errorname", "") or ""
-    return isinstance(err, UnicodeDecodeError) or name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB"))
 
 
 def describe(err: BaseException) -> str:
@@ -104,14 +100,26 @@ def copy_to(source: sqlite3.Connection, dest: Path) -> Contents:
     return copied
 
 
-def save_copy(path: Path, dest: Path) -> None:
-    """The last committed state of the database at `path`, copied page by page (the rows are not read, so a
-    damaged table does not stop it) into the new single file `dest`."""
-    source = open_readonly(path)
+def lock(path: Path, wait_s: float | None = None) -> sqlite3.Connection:
+    """A connection holding `path` exclusively until it is closed (locking_mode=EXCLUSIVE): while it is open no
+    other connection can read or write, and one opening meanwhile waits (busy timeout) or says busy, so nobody
+    ever sees a database half replaced. Raises sqlite3.OperationalError (busy) when another connection keeps the
+    database open for longer than `wait_s` (default RESTORE_WAIT_S)."""
+    conn = sqlite3.connect(path, timeout=RESTORE_WAIT_S if wait_s is None else wait_s, isolation_level=None)
     try:
-        _single_file_copy(source, dest)
-    finally:
-        source.close()
+        conn.execute("PRAGMA locking_mode=EXCLUSIVE")
+        conn.execute("BEGIN EXCLUSIVE")  # takes the lock; COMMIT keeps it in this locking mode
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def save_copy(source: sqlite3.Connection, dest: Path) -> None:
+    """The last committed state of `source` (a `lock`ed database), copied page by page (the rows are not read,
+    so a damaged table does not stop it) into the new single file `dest`."""
+    _single_file_copy(source, dest)
 
 
 def _single_file_copy(source: sqlite3.Connection, dest: Path) -> None:
@@ -125,7 +133,10 @@ def _single_file_copy(source: sqlite3.Connection, dest: Path) -> None:
 
 def unreadable(path: Path) -> bool:
     """SQLite cannot read even the header and schema of this file (not a database, or damaged there): no
-    program can be using it, and the backup API cannot write into it. Busy and other errors are raised."""
+    program can be using it, and the backup API cannot write into it. A 0-byte file is not opened at all
+    (SQLite would delete a -wal beside it). Busy and other errors are raised."""
+    if path.stat().st_size == 0:
+        return True
     try:
         conn = open_readonly(path)
         try:
@@ -133,42 +144,23 @@ def unreadable(path: Path) -> bool:
         finally:
             conn.close()
     except SQLITE_ERRORS as err:
-        if is_damage(err) or "malformed" in describe(err):
+        if is_damage(err):
             return True
         raise
     return False
 
 
-def install(staged: Path, target: Path, while_locked: Callable[[], None] | None = None,
-            patience_s: float = WRITE_PATIENCE_S) -> None:
-    """Write the database `staged` (a checked copy of our own) into `target` with the backup API, in one write
-    transaction of `target` (see the module doc). `while_locked` runs once that transaction holds the write
-    lock and before anything is committed, so what it reads of `target` (the safety copy) is exactly what
-    gets replaced: nobody can commit in between. Busy for longer than `patience_s`: raises, nothing written."""
+def install(staged: Path, dest: sqlite3.Connection) -> None:
+    """Write the database `staged` (a checked copy of our own) into `dest`, a `lock`ed connection, with the
+    backup API: one write transaction, so a failure leaves `dest` as it was."""
     source = open_plain(staged)
-    dest = sqlite3.connect(target, timeout=BUSY_TIMEOUT_S, isolation_level=None)
     try:
         _match_page_size(source, dest)
-        source.execute("BEGIN")
-        if source.execute("PRAGMA page_count").fetchone()[0] < 2:  # the read the copy reuses, and see below
-            raise sqlite3.DatabaseError("file is not a database")  # a Phrasebook database has many pages
-        pending = [while_locked] if while_locked else []
-        deadline = time.monotonic() + patience_s
-
-        def progress(status: int, remaining: int, total: int) -> None:
-            if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
-                if time.monotonic() > deadline:
-                    raise sqlite3.OperationalError("database is locked")
-            elif pending and status == sqlite3.SQLITE_OK:  # one page copied, nothing committed yet
-                pending.pop()()
-
-        # One page per step: the first step takes the write lock and leaves the rest to copy (there are at
-        # least two pages), so `while_locked` runs before the commit. Raising here rolls it all back.
-        source.backup(dest, pages=1, progress=progress, sleep=0.01)
-        source.execute("COMMIT")
+        if source.execute("PRAGMA page_count").fetchone()[0] < 2:  # a Phrasebook database has many pages
+            raise sqlite3.DatabaseError("file is not a database")
+        source.backup(dest)
     finally:
         source.close()
-        dest.close()
 
 
 def _match_page_size(source: sqlite3.Connection, dest: sqlite3.Connection) -> None:
