@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import click
 from click.formatting import wrap_text
@@ -178,10 +178,30 @@ def _localise(command: click.Command) -> None:
         param.metavar = localise_metavar(param.make_metavar())
 
 
+class MissingParameter(click.MissingParameter):
+    """click ends "Missing argument 'X'" with an ASCII full stop of its own; Chinese text ends in 。."""
+
+    def format_message(self) -> str:
+        text = super().format_message()
+        return re.sub(r"(?<=['\"])\.(?= |$)", t("cli.full_stop"), text) if t("cli.full_stop") != "." else text
+
+
+def _parse_args(parse: Callable[[click.Context, list[str]], list[str]], ctx: click.Context,
+                args: list[str]) -> list[str]:
+    try:
+        return parse(ctx, args)
+    except click.MissingParameter as err:
+        raise MissingParameter(err.message, ctx=err.ctx, param=err.param, param_hint=err.param_hint,
+                               param_type=err.param_type) from None
+
+
 class Command(click.Command):
     """A click command whose help, metavars and usage speak the UI language."""
 
     context_class = Context
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return _parse_args(super().parse_args, ctx, args)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -202,6 +222,9 @@ class Group(click.Group):
         super().__init__(*args, **kwargs)
         _localise(self)
         self.subcommand_metavar = localise_metavar(self.subcommand_metavar or "")
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return _parse_args(super().parse_args, ctx, args)
 
     get_short_help_str = Command.get_short_help_str
 

@@ -129,7 +129,7 @@ def test_usage_errors_in_chinese(run):
     missing = run("trainee", "add")
     assert missing.exit_code == 2
     assert missing.output == ("用法：cli trainee add [选项] 工号 姓名\n运行 'cli trainee add --help' 查看帮助。\n\n"
-                              "错误：缺少参数 '工号'.\n")
+                              "错误：缺少参数 '工号'。\n")
     choice = run("trainee", "add", "C9", "王五", "--role", "boss")
     assert "错误：'--role' 的值无效：'boss' 无效，可选：'trainee', 'trainer', 'coordinator'。" in choice.output
     option = run("doctor", "--rebuil")
@@ -186,7 +186,7 @@ def test_real_phrasebook_in_chinese_and_english(tmp_path):
     missing = real("--db", db, "trainee", "add")
     assert missing.returncode == 2 and missing.stdout == ""
     assert missing.stderr == ("用法：phrasebook trainee add [选项] 工号 姓名\n"
-                              "运行 'phrasebook trainee add --help' 查看帮助。\n\n错误：缺少参数 '工号'.\n")
+                              "运行 'phrasebook trainee add --help' 查看帮助。\n\n错误：缺少参数 '工号'。\n")
     aborted = real("--db", db, "trainee", "add", "T1", "李老师", "--role", "trainer")  # no terminal: end of input
     assert aborted.returncode == 1 and aborted.stdout.startswith("密码：") and "已中止。" in aborted.stderr
     english = real("--ui-lang", "en", "--db", db, "trainee", "add")
