@@ -155,7 +155,7 @@ def test_an_undo_that_fails_changes_nothing_and_a_repeated_undo_is_one(mini_stor
     assert s.can_undo and s.summary.answered == 1
     review_id = review_rows(mini_store)[0]["id"]
     s.undo()
-    q.record_undo(mini_store, review_id, "2026-11-23T01:05:00.000000+00:00")  # a retried undo
+    q.record_undo(mini_store, review_id, "2026-11-23T01:05:00.000000+00:00", lambda log: 1 / 0)  # a retried undo
     assert mini_store.value("SELECT count(*) FROM reviews WHERE kind = 'undo'") == 1
     assert check(mini_store).ok
 

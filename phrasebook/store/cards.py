@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
+from phrasebook.errors import PhrasebookError
 from phrasebook.store.db import Store
 
 CARD = """c.id, c.person_id, c.phrase_pk, c.lang, c.direction, c.deck_id, c.state, c.step, c.stability,
@@ -92,26 +93,45 @@ def set_card_states(conn: sqlite3.Connection, rows: Iterable[dict]) -> None:
     conn.executemany(SET_CARD, rows)
 
 
+# The card as stored (its row, read inside the answer's transaction) → (mode to log, its new state as
+# CardState.to_dict(), or None to log the answer and leave the card alone).
+Plan = Callable[[sqlite3.Row], tuple[str, "dict | None"]]
+# A card's live scheduling log (`card_log` rows, oldest first) → the card state it replays to.
+Replay = Callable[[list[sqlite3.Row]], dict]
+
+
 class Saved(NamedTuple):
     """What the log holds for one answer. `created` False: its key was already there (a retried write), nothing
-    was changed, and `rating`/`card` are what the first write stored."""
+    was changed, and the fields are what the first write stored."""
 
     review_id: int
     created: bool
     rating: int
-    card: sqlite3.Row | None = None  # the card as stored, only when not created
+    mode: str
+    before: dict           # the card as the answer found it (the review's `prior`)
+    card: sqlite3.Row      # the card as stored after the write (for a retry: as it is now)
+
+
+def _card_row(conn: sqlite3.Connection, card_id: int) -> sqlite3.Row | None:
+    return conn.execute(f"SELECT {CARD} FROM cards c WHERE c.id = ?", (card_id,)).fetchone()
 
 
 def record_answer(store: Store, *, key: str, card_id: int, person_id: int, session_id: int | None, rating: int,
-                  reviewed_at: str, duration_ms: int | None, mode: str, before: dict, after: dict | None) -> Saved:
-    """Append the review and move the card to its new state, in one transaction. `key` is the answer's idempotency
-    key: if the log already has it, the earlier result is returned and nothing is written twice.
-    `after` None: the answer is logged and the card left alone (extra practice on a card not due)."""
+                  reviewed_at: str, duration_ms: int | None, plan: Plan) -> Saved:
+    """Append the review and move the card, in one transaction. The new state comes from `plan` applied to the
+    card as stored inside that transaction, never to a copy read earlier: another terminal (or an exam being
+    logged) may have moved the card since it was shown, and state must stay equal to the replay of the log.
+    `key` is the answer's idempotency key: if the log already has it, the first result is returned instead."""
     with store.write() as conn:
-        found = conn.execute("SELECT id, rating FROM reviews WHERE answer_key = ?", (key,)).fetchone()
+        found = conn.execute("SELECT id, rating, mode, prior FROM reviews WHERE answer_key = ?", (key,)).fetchone()
         if found is not None:
-            return Saved(found["id"], False, found["rating"],
-                         conn.execute(f"SELECT {CARD} FROM cards c WHERE c.id = ?", (card_id,)).fetchone())
+            return Saved(found["id"], False, found["rating"], found["mode"], json.loads(found["prior"]),
+                         _card_row(conn, card_id))
+        row = _card_row(conn, card_id)
+        if row is None:  # deleted since it was shown (its trainee removed)
+            raise PhrasebookError("reliability.no_card")
+        mode, after = plan(row)
+        before = _state(row)
         review_id = conn.execute(
             """INSERT INTO reviews (card_id, person_id, session_id, rating, reviewed_at, duration_ms, mode,
                                     state_before, prior, answer_key)
@@ -121,34 +141,66 @@ def record_answer(store: Store, *, key: str, card_id: int, person_id: int, sessi
         ).lastrowid
         if after is not None:
             _set_card(conn, card_id, after)
-    return Saved(review_id, True, rating)
+            row = _card_row(conn, card_id)
+    return Saved(review_id, True, rating, mode, before, row)
 
 
-def record_undo(store: Store, review_id: int, undone_at: str) -> dict:
-    """Cancel a review by appending an 'undo' row and restoring the card's prior state; returns that state.
-    Undoing a review already undone (a retried undo) changes nothing."""
+STATE_FIELDS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses", "leech")
+
+
+def _state(row: sqlite3.Row) -> dict:
+    """A card row's scheduling state as CardState.to_dict() writes it (leech as a bool)."""
+    state = {f: row[f] for f in STATE_FIELDS}
+    state["leech"] = bool(state["leech"])
+    return state
+
+
+def record_undo(store: Store, review_id: int, undone_at: str, replay: Replay) -> dict | None:
+    """Cancel a review by appending an 'undo' row and setting the card to the replay of its log without it; returns
+    that state. Settled inside the write transaction: None (nothing written) when the review is no longer the
+    card's latest — someone answered the card since (another terminal, an exam being logged) — because undoing it
+    would take back more than this answer. Undoing a review already undone (a retried undo) changes nothing."""
     with store.write() as conn:
-        r = conn.execute("SELECT card_id, person_id, session_id, prior FROM reviews WHERE id = ?",
-                         (review_id,)).fetchone()
-        prior = json.loads(r["prior"])
+        r = conn.execute("SELECT card_id, person_id, session_id FROM reviews WHERE id = ?", (review_id,)).fetchone()
         if conn.execute("SELECT 1 FROM reviews WHERE undoes = ?", (review_id,)).fetchone():
-            return prior
+            return _state(_card_row(conn, r["card_id"]))
+        later = conn.execute(
+            f"""SELECT 1 FROM reviews r WHERE r.card_id = ? AND r.id > ? AND r.kind = 'review' AND {NOT_UNDONE}
+                LIMIT 1""", (r["card_id"], review_id)).fetchone()
+        if later is not None:
+            return None
         conn.execute(
             """INSERT INTO reviews (card_id, person_id, session_id, kind, reviewed_at, undoes, mode)
                VALUES (?, ?, ?, 'undo', ?, ?, 'undo')""",
             (r["card_id"], r["person_id"], r["session_id"], undone_at, review_id),
         )
-        _set_card(conn, r["card_id"], prior)
-    return prior
+        state = replay(conn.execute(CARD_LOG, (r["card_id"],)).fetchall())
+        _set_card(conn, r["card_id"], state)
+    return state
+
+
+def rebuild_card(store: Store, card_id: int, replay: Replay) -> bool:
+    """Set one card to the replay of its log, reading the log inside its own short write transaction: an answer
+    committed a moment before is in the replay, and one a moment after waits only for this card. True when the
+    stored state differed."""
+    with store.write() as conn:
+        row = _card_row(conn, card_id)
+        if row is None:
+            return False
+        state = replay(conn.execute(CARD_LOG, (card_id,)).fetchall())
+        if state == _state(row):
+            return False
+        _set_card(conn, card_id, state)
+    return True
+
+
+CARD_LOG = f"""SELECT r.id, r.rating, r.reviewed_at, r.mode FROM reviews r
+               WHERE r.card_id = ? AND r.kind = 'review' AND {SCHEDULED} AND {NOT_UNDONE} ORDER BY r.id"""
 
 
 def card_log(store: Store, card_id: int) -> list[sqlite3.Row]:
     """A card's live (not undone) scheduling reviews, oldest first: the input to a replay."""
-    return store.rows(
-        f"""SELECT r.id, r.rating, r.reviewed_at, r.mode FROM reviews r
-            WHERE r.card_id = ? AND r.kind = 'review' AND {SCHEDULED} AND {NOT_UNDONE} ORDER BY r.id""",
-        (card_id,),
-    )
+    return store.rows(CARD_LOG, (card_id,))
 
 
 def reviewed_card_ids(store: Store) -> list[int]:
