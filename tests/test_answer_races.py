@@ -189,3 +189,61 @@ def test_an_exam_logged_while_a_drill_answers_the_same_card(store, people, clock
     report = check(store)
     assert report.ok and not report.mismatched
     other.close()
+
+
+# -- undo ----------------------------------------------------------------------------------------------------
+def test_undo_is_refused_once_another_terminal_answered_the_card(mini_store, clock, two):
+    """a's answer is no longer the card's latest: undoing it would also take back b's. Nothing is written, the
+    session keeps the answer, and the card stays equal to its log."""
+    _person, a, b = two
+    first, second = a.next(), b.next()
+    a.answer(first, GOOD)
+    clock.advance(seconds=10)
+    b.answer(second, EASY)
+    stored = card_state(q.card(mini_store, first.card_id))
+    with pytest.raises(PhrasebookError) as caught:
+        a.undo()
+    assert caught.value.key == "drill.undo_superseded"
+    assert mini_store.value("SELECT count(*) FROM reviews WHERE kind = 'undo'") == 0
+    assert card_state(q.card(mini_store, first.card_id)) == stored
+    assert a.can_undo and a.summary.answered == 1 and a.new_today == 1
+    assert check(mini_store).ok and not check(mini_store).mismatched
+    b.undo()  # b's answer is still the latest: it can go, and the card replays to a's answer alone
+    assert reviews_of(mini_store, first.card_id) == [GOOD, EASY]
+    assert check(mini_store).ok and not check(mini_store).mismatched
+    assert a.undo().card_id == first.card_id  # now a's is the latest live answer again
+    assert card_state(q.card(mini_store, first.card_id)).reps == 0 and check(mini_store).ok
+
+
+def test_undo_sets_the_card_to_the_replay_of_its_log(mini_store, clock, two):
+    """Not to a snapshot: the card as the log says it is without the undone answer, even when the stored
+    state had drifted (say, a damaged row)."""
+    _person, a, _b = two
+    p = a.next()
+    a.answer(p, EASY)
+    easy = card_state(q.card(mini_store, p.card_id))
+    q.set_card_state(mini_store, p.card_id, {**easy.to_dict(), "lapses": 5})  # drifted
+    clock.advance(days=30)
+    again = a._prompt(q.card(mini_store, p.card_id))
+    a.answer(again, HARD)
+    a.undo()
+    assert card_state(q.card(mini_store, p.card_id)) == easy
+    assert check(mini_store).ok and not check(mini_store).mismatched
+
+
+def test_undo_in_extra_practice_refused_alike(mini_store, clock, two):
+    person, a, b = two
+    p = a.next()
+    a.answer(p, EASY)
+    clock.advance(days=60)
+    extra = ExtraSession(mini_store, person, kind="scenario", lang="en",
+                         scenario=mini_store.value("SELECT scenario FROM phrases LIMIT 1"), clock=clock)
+    shown = next(x for x in iter(extra.next, None) if x.card_id == p.card_id)
+    extra.answer(shown, AGAIN)  # due: counted, and the card goes back to the end of the round
+    queued = list(extra.queue)
+    b2 = DrillSession(b.store, person, clock=clock)
+    b2.answer(b2._prompt(q.card(b.store, p.card_id)), GOOD)
+    with pytest.raises(PhrasebookError):
+        extra.undo()
+    assert list(extra.queue) == queued and extra.can_undo
+    assert check(mini_store).ok and not check(mini_store).mismatched
