@@ -247,3 +247,38 @@ def test_undo_in_extra_practice_refused_alike(mini_store, clock, two):
         extra.undo()
     assert list(extra.queue) == queued and extra.can_undo
     assert check(mini_store).ok and not check(mini_store).mismatched
+
+
+# -- doctor --rebuild ----------------------------------------------------------------------------------------
+class AnswerDuringRebuild(Scheduler):
+    """Doctor's scheduler: right after it has replayed the damaged card's log to check it, the clerk answers
+    that card in another terminal (which must get the write lock at once: patience 0.3 s)."""
+
+    def __init__(self, drill: DrillSession, prompt) -> None:
+        super().__init__()
+        self.drill, self.prompt, self.answered = drill, prompt, False
+
+    def replay(self, card_id, reviews):
+        state = super().replay(card_id, reviews)
+        if not self.answered and card_id == self.prompt.card_id:
+            self.answered = True
+            self.drill.answer(self.prompt, AGAIN)
+        return state
+
+
+def test_rebuild_keeps_an_answer_made_while_it_runs(mini_store, clock, two):
+    _person, a, b = two
+    for _ in range(3):
+        a.answer(a.next(), EASY)
+    damaged = q.card_ids(mini_store, _person.id)[1]
+    good = card_state(q.card(mini_store, damaged))
+    q.set_card_state(mini_store, damaged, {**good.to_dict(), "stability": 99.0})
+    clock.advance(days=30)
+    b.store.patience_s = 0.3
+    hooked = AnswerDuringRebuild(b, b._prompt(q.card(b.store, damaged)))
+    report = check(mini_store, rebuild=True, scheduler=hooked)
+    assert hooked.answered and report.mismatched == [damaged] and report.repaired == 1
+    assert reviews_of(mini_store, damaged) == [EASY, AGAIN]  # the answer made meanwhile is there, and counts
+    after = check(mini_store)
+    assert after.ok and not after.mismatched
+    assert card_state(q.card(mini_store, damaged)).lapses == 1

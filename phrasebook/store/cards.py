@@ -198,6 +198,13 @@ CARD_LOG = f"""SELECT r.id, r.rating, r.reviewed_at, r.mode FROM reviews r
                WHERE r.card_id = ? AND r.kind = 'review' AND {SCHEDULED} AND {NOT_UNDONE} ORDER BY r.id"""
 
 
+def card_and_log(store: Store, card_id: int) -> tuple[sqlite3.Row | None, list[sqlite3.Row]]:
+    """A card and its live scheduling log as of one moment: an answer committed in between cannot make them
+    disagree (doctor's check while clerks answer)."""
+    with store.snapshot() as conn:
+        return _card_row(conn, card_id), conn.execute(CARD_LOG, (card_id,)).fetchall()
+
+
 def card_log(store: Store, card_id: int) -> list[sqlite3.Row]:
     """A card's live (not undone) scheduling reviews, oldest first: the input to a replay."""
     return store.rows(CARD_LOG, (card_id,))

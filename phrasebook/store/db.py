@@ -83,6 +83,15 @@ class Store:
             raise
         self._limit_wal()
 
+    @contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """Several reads that see one moment (in WAL a read transaction neither waits nor blocks a writer)."""
+        self.conn.execute("BEGIN")
+        try:
+            yield self.conn
+        finally:
+            self.conn.execute("COMMIT")
+
     def _until_done(self, sql: str, deadline: float, *, quick: bool = False) -> None:
         """Run `sql`, trying again on SQLITE_BUSY with short jittered sleeps until `deadline`. `quick`: first
         try without SQLite's busy handler (BEGIN IMMEDIATE: our polling is fairer than its growing sleeps).
