@@ -109,7 +109,7 @@ class Saved(NamedTuple):
     rating: int
     mode: str
     before: dict           # the card as the answer found it (the review's `prior`)
-    card: sqlite3.Row      # the card as stored after the write (for a retry: as it is now)
+    card: sqlite3.Row | dict  # the card as stored after the write (a retry: as it is now); its state fields
 
 
 def _card_row(conn: sqlite3.Connection, card_id: int) -> sqlite3.Row | None:
@@ -141,8 +141,7 @@ def record_answer(store: Store, *, key: str, card_id: int, person_id: int, sessi
         ).lastrowid
         if after is not None:
             _set_card(conn, card_id, after)
-            row = _card_row(conn, card_id)
-    return Saved(review_id, True, rating, mode, before, row)
+    return Saved(review_id, True, rating, mode, before, row if after is None else after)
 
 
 STATE_FIELDS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses", "leech")
