@@ -282,3 +282,31 @@ def test_rebuild_keeps_an_answer_made_while_it_runs(mini_store, clock, two):
     after = check(mini_store)
     assert after.ok and not after.mismatched
     assert card_state(q.card(mini_store, damaged)).lapses == 1
+
+
+# -- no open book --------------------------------------------------------------------------------------------
+def test_no_drill_extra_practice_or_dialogue_while_an_exam_attempt_runs(store, people, clock):  # noqa: F811
+    """Another terminal of the same clerk: sessions are refused by the domain itself, and one opened before the
+    exam began hands out no further card; after submission all is open again."""
+    from phrasebook.dialogue import DialogueSession
+
+    person = people["C1"]
+    d = DrillSession(store, person, deck="greeting", lang="en", clock=clock)
+    d.answer(d.next(), EASY)
+    clock.advance(days=30)
+    before = DrillSession(store, person, deck="greeting", lang="en", clock=clock)  # opened before the exam
+    talk = DialogueSession(store, person, scenario="greeting", lang="en", clock=clock)
+    turn = next(line for line in talk.lines if line.is_turn)
+    exam = define(store, people["c12"], clock, decks=["greeting"], langs=["en"], modes=["choice"], items=4)
+    attempt = start(store, exam, person, now=clock())
+    starts = (lambda: DrillSession(store, person, clock=clock),
+              lambda: ExtraSession(store, person, kind="weak", lang="en", clock=clock),
+              lambda: DialogueSession(store, person, scenario="greeting", lang="en", clock=clock),
+              before.next, lambda: talk.prompt(turn), talk.listen)
+    for begin in starts:
+        with pytest.raises(PhrasebookError) as caught:
+            begin()
+        assert caught.value.key == "drill.in_exam" and exam.title in caught.value.message()
+    assert people["C2"] and DrillSession(store, people["C2"], clock=clock).next() is not None  # others drill on
+    submit(store, attempt, now=clock())
+    assert before.next() is not None and DrillSession(store, person, clock=clock).next() is not None

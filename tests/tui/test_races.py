@@ -66,3 +66,65 @@ async def test_a_dialogue_reply_retried_shows_the_stored_grade(db_path, mini_dec
         transcript = str(dialogue.query_one("#transcript").render())
         assert "✗" in transcript and "✓" not in transcript
         assert [r[0] for r in app.store.rows("SELECT rating FROM reviews")] == [1]
+
+
+def exam_begun_elsewhere(app, clock, person):
+    """The clerk starts an exam in another window (its own connection)."""
+    from datetime import timedelta
+
+    from phrasebook.cohorts import get_cohort
+    from phrasebook.exam_sitting import start
+    from phrasebook.exams import create_exam
+
+    exam = create_exam(app.store, cohort=get_cohort(app.store, "第12期"), now=clock(), title="窗口英语考核",
+                       decks=["mini"], langs=["en"], modes=["choice"], items=4, minutes=20, pass_mark="50%",
+                       opens=clock() - timedelta(minutes=5), closes=clock() + timedelta(days=1))
+    other = open_store(app.store.path)
+    start(other, exam, person, now=clock())
+    other.close()
+    return exam
+
+
+def told_in_exam(app, exam) -> bool:
+    lead = t("drill.in_exam", title=exam.title, deadline="")
+    return any(n.message.startswith(lead[:lead.index(exam.title)]) and exam.title in n.message
+               for n in app._notifications)
+
+
+async def test_a_drill_left_open_when_the_exam_starts_elsewhere_stops_with_a_sentence(programme, clock):
+    """The drill saves the answer given, then hands out no more cards — it says why and shows the summary."""
+    from phrasebook.people import find_person
+    from phrasebook.tui.screens.summary import SummaryScreen
+
+    app = programme
+    async with app.run_test(size=SIZE) as pilot:
+        person = find_person(app.store, "C1")
+        await app.push_screen(DrillScreen(person))
+        await pilot.pause()
+        answered = app.screen.prompt
+        exam = exam_begun_elsewhere(app, clock, person)
+        await pilot.press("space", "3")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen) and told_in_exam(app, exam)
+        assert app.store.value("SELECT count(*) FROM reviews WHERE card_id = ?", (answered.card_id,)) == 1
+
+
+async def test_a_dialogue_left_open_when_the_exam_starts_elsewhere_ends_with_a_sentence(programme, clock):
+    from phrasebook.people import find_person
+    from phrasebook.tui.screens.dialogue import DialogueScreen, DialogueSummaryScreen
+
+    app = programme
+    async with app.run_test(size=SIZE) as pilot:
+        person = find_person(app.store, "C1")
+        await app.push_screen(DialogueScreen(person, scenario="identity", lang="en"))
+        await pilot.pause()
+        app.screen.typed = False
+        app.screen.show()
+        await pilot.press("enter", "3")  # the clerk's line, replied and saved
+        await pilot.pause()
+        exam = exam_begun_elsewhere(app, clock, person)
+        await pilot.press("enter")  # the applicant's line heard: no further line while the exam runs
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, DialogueSummaryScreen) and told_in_exam(app, exam)
+        assert len(app.screen.result.turns) == 1
