@@ -124,9 +124,13 @@ def refuse_in_exam(store: Store, person: Person, now: datetime) -> None:
 
 def prepare(store: Store, person: Person) -> int:
     """Make sure the person has a card for every active phrase in the languages they study, and for every
-    deck+language assigned to them."""
+    deck+language assigned to them. Looks first (a read): every session starts here, and mostly nothing is
+    missing, so the write lock is taken only when there are cards to make."""
+    langs = person.settings.languages
+    if not q.cards_missing(store, person.id, langs) and not assigned_q.assigned_cards_missing(store, person.id):
+        return 0
     with store.write() as conn:
-        return (q.ensure_cards(conn, person.id, person.settings.languages)
+        return (q.ensure_cards(conn, person.id, langs)
                 + assigned_q.ensure_assigned_cards(conn, person.id))
 
 

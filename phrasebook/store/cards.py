@@ -22,21 +22,28 @@ LAST_REVIEW_US = "unixepoch({p}) * 1000000 + CAST(substr({p}, 21, 6) AS INTEGER)
 
 
 # The columns of a new card from phrase p and translation t: clerk lines are produced, applicant lines recognised.
-NEW_CARD = """INSERT OR IGNORE INTO cards (person_id, phrase_pk, lang, direction, deck_id, position)
-              SELECT {person}, p.pk, t.lang, CASE p.speaker WHEN 'clerk' THEN 'produce' ELSE 'recognise' END,
-                     p.deck_id, p.position"""
+NEW_CARD_COLUMNS = """SELECT {person} AS person_id, p.pk AS phrase_pk, t.lang AS lang,
+                             CASE p.speaker WHEN 'clerk' THEN 'produce' ELSE 'recognise' END AS direction,
+                             p.deck_id AS deck_id, p.position AS position"""
+NEW_CARD = "INSERT OR IGNORE INTO cards (person_id, phrase_pk, lang, direction, deck_id, position) " + NEW_CARD_COLUMNS
+# Is any card of such a SELECT ({select}) missing? A read: opening a session takes the write lock only if so.
+ANY_MISSING = """SELECT EXISTS (SELECT 1 FROM ({select}) n WHERE NOT EXISTS (
+                   SELECT 1 FROM cards c WHERE c.person_id = n.person_id AND c.phrase_pk = n.phrase_pk
+                   AND c.lang = n.lang AND c.direction = n.direction))"""
+STUDIED = "FROM phrases p JOIN translations t ON t.phrase_pk = p.pk WHERE NOT p.retired AND t.lang IN ({marks})"
 
 
 def ensure_cards(conn: sqlite3.Connection, person_id: int, langs: Sequence[str]) -> int:
     """Create the missing cards of a person for these languages: clerk lines → produce, applicant → recognise."""
-    marks = ",".join("?" * len(langs))
-    cur = conn.execute(
-        f"""{NEW_CARD.format(person="?")}
-            FROM phrases p JOIN translations t ON t.phrase_pk = p.pk
-            WHERE NOT p.retired AND t.lang IN ({marks})""",
-        (person_id, *langs),
-    )
-    return cur.rowcount
+    studied = STUDIED.format(marks=",".join("?" * len(langs)))
+    return conn.execute(f"{NEW_CARD.format(person='?')} {studied}", (person_id, *langs)).rowcount
+
+
+def cards_missing(store: Store, person_id: int, langs: Sequence[str]) -> bool:
+    """Would `ensure_cards` create any?"""
+    studied = STUDIED.format(marks=",".join("?" * len(langs)))
+    select = f"{NEW_CARD_COLUMNS.format(person='?')} {studied}"
+    return bool(store.value(ANY_MISSING.format(select=select), (person_id, *langs)))
 
 
 def next_due(store: Store, person_id: int, states: tuple[int, ...], until: str,
