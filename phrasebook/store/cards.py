@@ -17,6 +17,9 @@ NOT_UNDONE = "NOT EXISTS (SELECT 1 FROM reviews u WHERE u.undoes = r.id)"
 # Extra practice (mode 'extra:…', phrasebook.practice) is logged but never moves a card: replays and the
 # daily limits leave it out.
 SCHEDULED = "r.mode NOT LIKE 'extra%'"
+# A card's live (not undone) scheduling reviews, oldest first: the input to a replay.
+CARD_LOG = f"""SELECT r.id, r.rating, r.reviewed_at, r.mode FROM reviews r
+               WHERE r.card_id = ? AND r.kind = 'review' AND {SCHEDULED} AND {NOT_UNDONE} ORDER BY r.id"""
 # cards.last_review_us from the ISO text being written (fixed width, UTC, microseconds): for the reports' index.
 LAST_REVIEW_US = "unixepoch({p}) * 1000000 + CAST(substr({p}, 21, 6) AS INTEGER)"
 
@@ -198,10 +201,6 @@ def rebuild_card(store: Store, card_id: int, replay: Replay) -> bool:
             return False
         _set_card(conn, card_id, state)
     return True
-
-
-CARD_LOG = f"""SELECT r.id, r.rating, r.reviewed_at, r.mode FROM reviews r
-               WHERE r.card_id = ? AND r.kind = 'review' AND {SCHEDULED} AND {NOT_UNDONE} ORDER BY r.id"""
 
 
 def card_and_log(store: Store, card_id: int) -> tuple[sqlite3.Row | None, list[sqlite3.Row]]:
