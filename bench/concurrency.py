@@ -8,6 +8,9 @@ Run: python bench/concurrency.py                     (both modes below, about a 
   saved, 0 duplicate keys, integrity_check ok.
 - paced: `--rate` answers a second in total, spread over the processes, while one more process builds the
   coordinators' full report in a loop (reads must not hold up writers). Target: write p99 ≤ 10 ms.
+- `--long-reader`: one more process holds a read transaction open for the whole run (a coordinator's report
+  left open), pinning the WAL: no checkpoint can pass its snapshot, so the WAL cannot be truncated meanwhile.
+  The answers must not pay for that (before: every answer ran a TRUNCATE that waited 200 ms for the reader).
 
 "Write latency" is the time of the answer's write (store.cards.record_answer: waiting for the write lock, the
 transaction, the commit), measured inside each process. The database is the bundled decks plus `demo` data
@@ -144,7 +147,17 @@ def reporter(db: str, start_at: float, end_at: float, out: str) -> None:
     Path(out).write_text(json.dumps({"times": times}))
 
 
-def run(mode: str, procs: int, seconds: float, rate: float, reports: bool) -> dict:
+def long_reader(db: str, start_at: float, end_at: float) -> None:
+    """A read transaction open from before the first answer to after the last one."""
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("BEGIN")
+    conn.execute("SELECT count(*) FROM reviews").fetchone()
+    time.sleep(max(0.0, end_at + 0.5 - time.time()))
+    conn.execute("COMMIT")
+    conn.close()
+
+
+def run(mode: str, procs: int, seconds: float, rate: float, reports: bool, pin: bool = False) -> dict:
     tmpdir = Path(tempfile.mkdtemp(prefix="pb-conc-"))
     try:
         db = tmpdir / "bench.db"
@@ -158,6 +171,9 @@ def run(mode: str, procs: int, seconds: float, rate: float, reports: bool) -> di
         start_at = time.time() + 1.0 + procs * 0.03  # every process open and its first card fetched
         end_at = start_at + seconds
         jobs = []
+        pinning = ctx.Process(target=long_reader, args=(str(db), start_at, end_at)) if pin else None
+        if pinning:
+            pinning.start()
         for i in range(procs):
             out = tmpdir / f"clerk{i}.json"
             p = ctx.Process(target=clerk, args=(str(db), staff[i % len(staff)], start_at, end_at, interval, i,
@@ -176,6 +192,8 @@ def run(mode: str, procs: int, seconds: float, rate: float, reports: bool) -> di
             time.sleep(0.05)
         for p, _out in [*jobs, *([report_job] if report_job else [])]:
             p.join()
+        if pinning:
+            pinning.join()
         results = [json.loads(out.read_text()) for _p, out in jobs if out.exists()]
         crashed = procs - len(results)
         store = open_store(db)
@@ -189,7 +207,8 @@ def run(mode: str, procs: int, seconds: float, rate: float, reports: bool) -> di
         store.close()
         lat = sorted(x for r in results for x in r["latencies"])
         figures = {
-            "mode": mode, "procs": procs, "seconds": seconds, "rate": rate if mode == "paced" else None,
+            "mode": mode, "long_reader": pin, "procs": procs, "seconds": seconds,
+            "rate": rate if mode == "paced" else None,
             "attempts": sum(r["attempts"] for r in results), "saved": sum(r["saved"] for r in results),
             "inserted": inserted, "duplicates": inserted - distinct, "saved_in_log": found,
             "busy": sum(r["busy"] for r in results), "errors": sum(r["errors"] for r in results),
@@ -209,7 +228,8 @@ def run(mode: str, procs: int, seconds: float, rate: float, reports: bool) -> di
 
 def show(f: dict) -> None:
     head = (f"{f['mode']}: {f['procs']} processes, {f['seconds']:g} s"
-            + (f", paced at {f['rate']:g} answers/s" if f["rate"] else ", flat out"))
+            + (f", paced at {f['rate']:g} answers/s" if f["rate"] else ", flat out")
+            + (", one long reader pinning the WAL" if f["long_reader"] else ""))
     print(head)
     print(f"  attempts {f['attempts']}, saved {f['saved']}, rows inserted {f['inserted']}, "
           f"saved keys found in the log {f['saved_in_log']}, duplicates {f['duplicates']}")
@@ -228,6 +248,7 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=10.0)
     ap.add_argument("--rate", type=float, default=200.0, help="paced mode: answers per second in total")
     ap.add_argument("--no-reports", action="store_true", help="paced mode: no report process")
+    ap.add_argument("--long-reader", action="store_true", help="one more process holds a read transaction open")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON too")
     args = ap.parse_args()
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
@@ -236,7 +257,8 @@ def main() -> None:
     base_db()
     for mode in (("flat", "paced") if args.mode == "both" else (args.mode,)):
         procs = args.procs or (64 if mode == "flat" else 16)
-        figures = run(mode, procs, args.seconds, args.rate, reports=mode == "paced" and not args.no_reports)
+        figures = run(mode, procs, args.seconds, args.rate, reports=mode == "paced" and not args.no_reports,
+                      pin=args.long_reader)
         show(figures)
         if args.json:
             print(json.dumps(figures))

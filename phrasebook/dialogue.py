@@ -17,7 +17,7 @@ from phrasebook.clock import utcnow
 from phrasebook.modes import DIALOGUE
 from phrasebook.people import Person
 from phrasebook.scheduler import CardState, Scheduler
-from phrasebook.session import DrillSession, Prompt
+from phrasebook.session import DrillSession, Prompt, refuse_in_exam
 from phrasebook.store import Store
 from phrasebook.store import cards as q
 from phrasebook.store import practice as pq
@@ -105,7 +105,8 @@ class DialogueSession(DrillSession):
         return self._turn[1]
 
     def listen(self) -> None:
-        """The applicant's line was heard: on to the next."""
+        """The applicant's line was heard: on to the next (refused while the trainee sits an exam)."""
+        refuse_in_exam(self.store, self.person, self.clock())
         self.position += 1
 
     def reply(self, rating: int, *, score: Score | None = None, duration_ms: int | None = None) -> CardState:
@@ -114,7 +115,8 @@ class DialogueSession(DrillSession):
         if line is None or not line.is_turn:
             raise ValueError("not the clerk's turn")
         after = self.answer(self.prompt(line), rating, duration_ms=duration_ms, mode=DIALOGUE)
-        self.result.turns.append(Turn(line, rating, score))
+        # The grade the log holds: a retry of a reply already written keeps the first one.
+        self.result.turns.append(Turn(line, self.last_saved.rating, score))
         self.position += 1
         return after
 

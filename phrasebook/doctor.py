@@ -1,16 +1,18 @@
 """Integrity checks: SQLite's own, the log's own (no answer logged twice under one key, no review of a missing
 card), and that every card's stored state equals a replay of its review log.
 
-The review log is the source of truth; `rebuild` rewrites card state from it (it cannot mend the log itself).
+The review log is the source of truth; `rebuild` rewrites card state from it (it cannot mend the log itself),
+card by card, each in its own short write transaction that reads the card's log again inside it: clerks can keep
+answering during a rebuild, waiting at most for one card, and an answer they commit is never overwritten by a
+replay made before it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from phrasebook.clock import parse
 from phrasebook.scheduler import CardState, Scheduler
-from phrasebook.session import card_state
+from phrasebook.session import card_state, replay_log
 from phrasebook.store import Store
 from phrasebook.store import cards as q
 
@@ -32,8 +34,7 @@ class Report:
 
 
 def replayed_state(store: Store, card_id: int, scheduler: Scheduler) -> CardState:
-    log = q.card_log(store, card_id)
-    return scheduler.replay(card_id, ((r["rating"], parse(r["reviewed_at"])) for r in log))
+    return replay_log(scheduler, card_id, q.card_log(store, card_id))
 
 
 def check(store: Store, *, rebuild: bool = False, scheduler: Scheduler | None = None) -> Report:
@@ -43,10 +44,11 @@ def check(store: Store, *, rebuild: bool = False, scheduler: Scheduler | None = 
                     duplicate_keys=q.duplicate_keys(store), orphan_reviews=q.orphan_reviews(store))
     for card_id in q.reviewed_card_ids(store):
         report.cards_checked += 1
-        expected = replayed_state(store, card_id, scheduler)
-        if card_state(q.card(store, card_id)) != expected:
-            report.mismatched.append(card_id)
-            if rebuild:
-                q.set_card_state(store, card_id, expected.to_dict())
-                report.repaired += 1
+        row, log = q.card_and_log(store, card_id)
+        if row is None or card_state(row) == replay_log(scheduler, card_id, log):
+            continue
+        report.mismatched.append(card_id)
+        if rebuild:  # the log read again inside the card's own write transaction: answers meanwhile count
+            q.rebuild_card(store, card_id, lambda log, i=card_id: replay_log(scheduler, i, log).to_dict())
+            report.repaired += 1
     return report

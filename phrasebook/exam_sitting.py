@@ -302,17 +302,22 @@ def log_reviews(store: Store, attempt_id: int, *, scheduler: Scheduler | None = 
         card_id = q.card_for(store, attempt.person_id, r["phrase_pk"], r["lang"], r["direction"])
         if card_id is None:
             continue
-        before = card_state(cards_q.card(store, card_id))
-        counted = exam_counts(before, r["rating"], at, answered=parse(r["answered_at"]))
-        after = scheduler.review(card_id, before, r["rating"], at).to_dict() if counted else None
+        asked = EXAM_PREFIX + (r["asked"] or r["mode"])
+
+        def plan(row, r=r, card_id=card_id, asked=asked) -> tuple[str, dict | None]:
+            # Decided on the card as stored when the review is written: a drill in another terminal may have
+            # moved it since the answer was given.
+            before = card_state(row)
+            counted = exam_counts(before, r["rating"], at, answered=parse(r["answered_at"]))
+            after = scheduler.review(card_id, before, r["rating"], at).to_dict() if counted else None
+            return logged(asked, scheduled=counted), after
+
         # One key per attempt and item: logging again after a crash finds it instead of answering twice. The
         # person and start time are in it because row ids come back after an exam is deleted.
         saved = cards_q.record_answer(
             store, key=f"exam:{attempt.person_id}:{iso(attempt.started_at)}:{attempt.id}:{r['item_id']}",
-            card_id=card_id, person_id=attempt.person_id,
-            session_id=attempt.session_id, rating=r["rating"], reviewed_at=iso(at), duration_ms=duration,
-            mode=logged(EXAM_PREFIX + (r["asked"] or r["mode"]), scheduled=counted), before=before.to_dict(),
-            after=after)
+            card_id=card_id, person_id=attempt.person_id, session_id=attempt.session_id, rating=r["rating"],
+            reviewed_at=iso(at), duration_ms=duration, plan=plan)
         written += saved.created
     q.mark_logged(store, attempt.id)
     return written

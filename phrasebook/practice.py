@@ -20,7 +20,7 @@ from phrasebook.clock import iso, utcnow
 from phrasebook.modes import SELF, logged
 from phrasebook.people import Person
 from phrasebook.scheduler import AGAIN, NEW, CardState, Scheduler
-from phrasebook.session import DrillSession, Prompt, Summary
+from phrasebook.session import DrillSession, Prompt, Summary, card_state
 from phrasebook.store import Store
 from phrasebook.store import cards as q
 from phrasebook.store import practice as pq
@@ -54,7 +54,7 @@ class ExtraSession(DrillSession):
         self.total = len(self.queue)
         self.summary = ExtraSummary(started_at=self.summary.started_at, kind=kind)
         self._repeats: Counter[int] = Counter()
-        self._meta: list[tuple[bool, bool]] = []  # per answer: (counted for the schedule, card re-queued)
+        self._requeued: list[bool] = []  # per answer: it sent its card to the end of the round
         self._shown: int | None = None  # the card `next` handed out and nobody has answered yet
 
     def next(self) -> Prompt | None:
@@ -76,45 +76,41 @@ class ExtraSession(DrillSession):
         return super().intervals(prompt) if self.scheduled(prompt) else {}
 
     def answer(self, prompt: Prompt, rating: int, duration_ms: int | None = None, mode: str = SELF) -> CardState:
+        """Whether it counts is decided on the card as stored when the answer is written: a card shown while due
+        and reviewed meanwhile in another terminal is no longer due, so this answer is then extra practice."""
         self._shown = None
-        counted = self.scheduled(prompt)
+        now = self.clock()
+
+        def plan(row) -> tuple[str, dict | None]:
+            card = card_state(row)
+            if counts_for_schedule(card, now):
+                return mode, self.scheduler.review(prompt.card_id, card, rating, now).to_dict()
+            return logged(mode, scheduled=False), None
+
         answers = len(self._answers)
-        if counted:
-            after = super().answer(prompt, rating, duration_ms, mode)
-        else:
-            after, fresh = self._save(prompt, rating, self.clock(), duration_ms, logged(mode, scheduled=False),
-                                      None)
-            self.summary.extra += fresh
+        after = self._save(prompt, rating, now, duration_ms, plan)
         if len(self._answers) == answers:  # this prompt's answer was counted already (a retry)
             return after
-        rating = self._answers[-1][2]  # as stored
-        requeue = rating == AGAIN and self._repeats[prompt.card_id] < AGAIN_REPEATS
+        done = self._answers[-1]
+        self.summary.extra += not done.scheduled
+        requeue = done.rating == AGAIN and self._repeats[prompt.card_id] < AGAIN_REPEATS
         if requeue:
             self._repeats[prompt.card_id] += 1
             self.queue.append(prompt.card_id)
-        self._meta.append((counted, requeue))
+        self._requeued.append(requeue)
         return after
 
     def undo(self) -> Prompt | None:
         """Cancel the last answer (an undo row either way); a card it sent to the end of the round leaves it, and
-        the card shown meanwhile goes back to the front of the round. The undo is written first: if that fails,
-        the round is left as it was."""
+        the card shown meanwhile goes back to the front of the round. The undo is written first: if that fails
+        (or is refused), the round is left as it was."""
         if not self._answers:
             return None
-        counted, requeued = self._meta[-1]
-        card_id = self._answers[-1][1].card_id
-        if counted:
-            prompt = super().undo()
-        else:
-            review_id, answered, rating = self._answers[-1]
-            q.record_undo(self.store, review_id, iso(self.clock()))
-            self._answers.pop()
-            self.summary.ratings[rating] -= 1
-            self.summary.extra -= 1
-            prompt = self._prompt(q.card(self.store, answered.card_id))
-        self._meta.pop()
-        if requeued:
-            self._repeats[card_id] -= 1
+        last = self._answers[-1]
+        prompt = super().undo()
+        self.summary.extra -= not last.scheduled
+        if self._requeued.pop():
+            self._repeats[last.prompt.card_id] -= 1
             self.queue.pop()  # it went to the end, and only `answer` appends
         if self._shown is not None:
             self.queue.appendleft(self._shown)

@@ -7,6 +7,14 @@ Queue order: due learning cards, then due reviews (within the daily review limit
 Every answer carries an idempotency key, made once per card shown (`Prompt.key`) before anything is written: an
 answer retried after an error (or pressed twice) is logged once, and the retry gets back what was stored.
 
+Each answer is scheduled from the card as stored, inside its write transaction (`store.cards.record_answer` takes a
+plan, not a state): the same clerk in another terminal, or an exam being logged, may have moved the card since it
+was shown. Undo is settled there too: only the card's latest answer can be undone, and the card is set to the
+replay of its log.
+
+No open book: while the trainee has an exam attempt running, no session starts and no card is handed out
+(another terminal of the same clerk must not show answers mid-exam).
+
 Assignments shape the new cards: their decks come first (earliest due date first), and the daily new limit is
 the trainee's own, raised to what the deadlines need (assignments.pace).
 """
@@ -17,17 +25,20 @@ import json
 import secrets
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from phrasebook.assignments import pace
-from phrasebook.clock import day_start, iso, parse, utcnow
+from phrasebook.clock import day_start, iso, local, parse, utcnow
+from phrasebook.errors import PhrasebookError
+from phrasebook.modes import SELF, is_extra
 from phrasebook.people import Person
 from phrasebook.scheduler import LEARNING, NEW, RELEARNING, REVIEW, CardState, Scheduler
 from phrasebook.store import Store
 from phrasebook.store import assignments as assigned_q
 from phrasebook.store import cards as q
+from phrasebook.store import exams as exams_q
 
 LEARN_AHEAD = timedelta(minutes=20)
 
@@ -78,6 +89,17 @@ class Summary:
         return ((self.ended_at or self.started_at) - self.started_at).total_seconds() / 60
 
 
+@dataclass(frozen=True)
+class Answered:
+    """One answer of this session, as stored: what undo and the counts need."""
+
+    review_id: int
+    prompt: Prompt
+    rating: int          # as stored (a retry keeps the first grade)
+    before: CardState    # the card as the answer found it in the store
+    scheduled: bool      # it moved the card (not extra practice)
+
+
 def card_state(row) -> CardState:
     return CardState(
         state=row["state"], step=row["step"], stability=row["stability"], difficulty=row["difficulty"],
@@ -86,11 +108,29 @@ def card_state(row) -> CardState:
     )
 
 
+def replay_log(scheduler: Scheduler, card_id: int, log: Iterable) -> CardState:
+    """A card's state from its live scheduling log (`store.cards.card_log` rows, oldest first)."""
+    return scheduler.replay(card_id, ((r["rating"], parse(r["reviewed_at"])) for r in log))
+
+
+def refuse_in_exam(store: Store, person: Person, now: datetime) -> None:
+    """Raise while the person has an exam attempt running: drill, extra practice and dialogues show answers."""
+    attempt = exams_q.running_attempt(store, person.id, iso(now))
+    if attempt is not None:
+        exam = exams_q.exam(store, attempt["exam_id"])
+        raise PhrasebookError("drill.in_exam", title=exam["title"] if exam else "",
+                              deadline=local(parse(attempt["deadline"])))
+
+
 def prepare(store: Store, person: Person) -> int:
     """Make sure the person has a card for every active phrase in the languages they study, and for every
-    deck+language assigned to them."""
+    deck+language assigned to them. Looks first (a read): every session starts here, and mostly nothing is
+    missing, so the write lock is taken only when there are cards to make."""
+    langs = person.settings.languages
+    if not q.cards_missing(store, person.id, langs) and not assigned_q.assigned_cards_missing(store, person.id):
+        return 0
     with store.write() as conn:
-        return (q.ensure_cards(conn, person.id, person.settings.languages)
+        return (q.ensure_cards(conn, person.id, langs)
                 + assigned_q.ensure_assigned_cards(conn, person.id))
 
 
@@ -101,6 +141,7 @@ class DrillSession:
         self.scheduler = scheduler or Scheduler()
         self.clock = clock
         now = clock()
+        refuse_in_exam(store, person, now)
         prepare(store, person)
         self.new_today, self.reviews_today = q.day_counts(store, person.id, iso(day_start(now)))
         self.pace = pace(store, person, now)
@@ -109,8 +150,9 @@ class DrillSession:
                           if p.introduced < p.total and deck in (None, p.deck_id) and lang in (None, p.lang)]
         self.session_id = q.start_session(store, person.id, deck, lang, iso(now))
         self.summary = Summary(started_at=now)
-        self._answers: list[tuple[int, Prompt, int]] = []  # (review id, prompt, rating) for undo
+        self._answers: list[Answered] = []  # for undo, last one last
         self._counted: set[str] = set()  # keys of the answers this session has counted
+        self.last_saved: q.Saved | None = None  # the last answer as the store holds it
 
     # -- the queue -------------------------------------------------------------------------------
     def _new_allowed(self) -> bool:
@@ -142,6 +184,8 @@ class DrillSession:
         return None
 
     def _prompt(self, row) -> Prompt:
+        """The card to show; refused while the trainee sits an exam (see the module doc)."""
+        refuse_in_exam(self.store, self.person, self.clock())
         f = q.prompt_fields(self.store, row["id"])
         return Prompt(
             card_id=row["id"], deck_id=row["deck_id"], lang=row["lang"], direction=row["direction"],
@@ -164,35 +208,35 @@ class DrillSession:
     def intervals(self, prompt: Prompt) -> dict[int, timedelta]:
         return self.scheduler.preview(prompt.card_id, prompt.card, self.clock())
 
-    def answer(self, prompt: Prompt, rating: int, duration_ms: int | None = None, mode: str = "self") -> CardState:
-        """Grade a card: schedule it with FSRS and commit review + new state in one transaction. Answering the
-        same prompt again (a retry) returns the state first stored and counts nothing twice."""
+    def answer(self, prompt: Prompt, rating: int, duration_ms: int | None = None, mode: str = SELF) -> CardState:
+        """Grade a card: FSRS schedules it from the card as stored, and review + new state commit in one
+        transaction. Answering the same prompt again (a retry) returns the card as stored and counts nothing twice."""
         now = self.clock()
-        after = self.scheduler.review(prompt.card_id, prompt.card, rating, now)
-        after, fresh = self._save(prompt, rating, now, duration_ms, mode, after)
-        if fresh:
-            self._count(prompt.card.state, +1)
-            if after.leech and not prompt.card.leech:
-                self.summary.leeches.append(prompt.phrase_id)
-        return after
 
-    def _save(self, prompt: Prompt, rating: int, at: datetime, duration_ms: int | None, mode: str,
-              after: CardState | None) -> tuple[CardState, bool]:
+        def plan(row) -> tuple[str, dict]:
+            return mode, self.scheduler.review(prompt.card_id, card_state(row), rating, now).to_dict()
+
+        return self._save(prompt, rating, now, duration_ms, plan)
+
+    def _save(self, prompt: Prompt, rating: int, at: datetime, duration_ms: int | None, plan: q.Plan) -> CardState:
         """Commit one answer under the prompt's key (the one write path of every answer: drill, extra practice,
-        dialogue) → (card state as stored, first time this session counts it). `after` None leaves the card."""
-        saved = q.record_answer(
-            self.store, key=prompt.key, card_id=prompt.card_id, person_id=self.person.id,
-            session_id=self.session_id, rating=rating, reviewed_at=iso(at), duration_ms=duration_ms, mode=mode,
-            before=prompt.card.to_dict(), after=after.to_dict() if after is not None else None,
-        )
-        if not saved.created:  # the key was in the log already: the first write's result stands
-            after = card_state(saved.card)
-        fresh = prompt.key not in self._counted
-        if fresh:
+        dialogue) → the card as stored. The first time this session sees the key, the answer is counted."""
+        saved = q.record_answer(self.store, key=prompt.key, card_id=prompt.card_id, person_id=self.person.id,
+                                session_id=self.session_id, rating=rating, reviewed_at=iso(at),
+                                duration_ms=duration_ms, plan=plan)
+        self.last_saved = saved
+        after = card_state(saved.card)
+        if prompt.key not in self._counted:
             self._counted.add(prompt.key)
-            self._answers.append((saved.review_id, prompt, saved.rating))
-            self.summary.ratings[saved.rating] += 1
-        return (after if after is not None else prompt.card), fresh
+            done = Answered(saved.review_id, prompt, saved.rating, CardState.from_dict(saved.before),
+                            not is_extra(saved.mode))
+            self._answers.append(done)
+            self.summary.ratings[done.rating] += 1
+            if done.scheduled:
+                self._count(done.before.state, +1)
+                if after.leech and not done.before.leech:
+                    self.summary.leeches.append(prompt.phrase_id)
+        return after
 
     def _count(self, state_before: int, delta: int) -> None:
         if state_before == NEW:
@@ -206,17 +250,24 @@ class DrillSession:
         return bool(self._answers)
 
     def undo(self) -> Prompt | None:
-        """Cancel this session's last answer (logged as an undo row) and return that card to show again."""
+        """Cancel this session's last answer (logged as an undo row) and return that card to show again. Refused
+        with a message when the card has been answered since (in another terminal, or by an exam): the answer
+        then stays, and so does everything here."""
         if not self._answers:
             return None
-        review_id, prompt, rating = self._answers[-1]
-        q.record_undo(self.store, review_id, iso(self.clock()))  # first: if it fails, nothing here changes
+        last = self._answers[-1]
+        card_id = last.prompt.card_id
+        state = q.record_undo(self.store, last.review_id, iso(self.clock()),  # first: if it fails, nothing changes
+                              lambda log: replay_log(self.scheduler, card_id, log).to_dict())
+        if state is None:
+            raise PhrasebookError("drill.undo_superseded")
         self._answers.pop()
-        self._count(prompt.card.state, -1)
-        self.summary.ratings[rating] -= 1
-        if prompt.phrase_id in self.summary.leeches and not prompt.card.leech:
-            self.summary.leeches.remove(prompt.phrase_id)
-        return self._prompt(q.card(self.store, prompt.card_id))
+        self.summary.ratings[last.rating] -= 1
+        if last.scheduled:
+            self._count(last.before.state, -1)
+            if last.prompt.phrase_id in self.summary.leeches and not last.before.leech:
+                self.summary.leeches.remove(last.prompt.phrase_id)
+        return self._prompt(q.card(self.store, card_id))
 
     def finish(self) -> Summary:
         self.summary.ended_at = self.clock()

@@ -8,7 +8,8 @@ the clerk comes back a day later), so the queue never runs dry. Prints "ready" o
 "attempt <key>" before each answer's write and "saved <key>" after the commit returned (what the drill screen
 would then show as saved). With CRASH_BEFORE_COMMIT=N in the environment it SIGKILLs itself on the Nth answer
 after BEGIN, INSERT and UPDATE but before COMMIT — a hook of this script only, wrapped around the store's
-connection; the product has no such switch.
+connection; the product has no such switch. It ends itself (SIGALRM) after CRASH_DRILL_DEADLINE_S seconds
+(default 60), whatever it is doing, so a test that stopped watching it never leaves it running.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ class KillBeforeCommit:
 
 
 def main() -> None:
+    signal.alarm(int(os.environ.get("CRASH_DRILL_DEADLINE_S", "60")))  # default action: the process ends
     db, staff_no, seed = sys.argv[1], sys.argv[2], int(sys.argv[3])
     limit = int(sys.argv[4]) if len(sys.argv) > 4 else None
     rng = random.Random(seed)

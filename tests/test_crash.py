@@ -5,12 +5,14 @@ run carries on from there. The drilling process is tests/crash_drill.py (the dom
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,11 +28,21 @@ RUNS = 24  # about 10 s in all
 SEED = 20261123
 
 
-def start(db: Path, out: Path, seed: int, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
-    """The drilling process, its stdout going to a file (a full pipe would stall it at a print)."""
+@contextlib.contextmanager
+def drilling(db: Path, out: Path, seed: int, *args: str, env: dict[str, str] | None = None
+             ) -> Iterator[subprocess.Popen]:
+    """The drilling process, its stdout going to a file (a full pipe would stall it at a print). However the test
+    ends — an assertion, a timeout — the process is killed and reaped on the way out: none is left behind. (The
+    script also ends itself after its own deadline, should this process die first.)"""
     with out.open("w") as sink, out.with_suffix(".err").open("w") as err:
-        return subprocess.Popen([sys.executable, str(SCRIPT), str(db), "C1", str(seed), *args], stdout=sink,
-                                stderr=err, env={**os.environ, **(env or {})})
+        proc = subprocess.Popen([sys.executable, str(SCRIPT), str(db), "C1", str(seed), *args], stdout=sink,
+                                stderr=err, env={**os.environ, "CRASH_DRILL_DEADLINE_S": "60", **(env or {})})
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(timeout=10)
 
 
 def lines(out: Path, prefix: str) -> list[str]:
@@ -92,16 +104,16 @@ def test_killed_at_random_moments_loses_nothing_shown_as_saved(real_db, tmp_path
     logged, killed_mid_answer = 0, 0
     for run in range(RUNS):
         out = tmp_path / f"run{run}.out"
-        proc = start(real_db, out, seed=run)
-        if run % 3 == 0:  # during start-up (opening, migrating, preparing cards) or soon after
-            time.sleep(rng.uniform(0.0, 0.3))
-        else:
-            wait_ready(proc, out)
-            time.sleep(rng.uniform(0.0, 0.2))
-            if run % 3 == 2:  # then at the first moment it is seen inside an answer (attempt shown, not saved)
-                in_answer(proc, out)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=10)
+        with drilling(real_db, out, seed=run) as proc:
+            if run % 3 == 0:  # during start-up (opening, migrating, preparing cards) or soon after
+                time.sleep(rng.uniform(0.0, 0.3))
+            else:
+                wait_ready(proc, out)
+                time.sleep(rng.uniform(0.0, 0.2))
+                if run % 3 == 2:  # then at the first moment it is seen inside an answer (attempt shown, not saved)
+                    in_answer(proc, out)
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=10)
         assert "Traceback" not in out.with_suffix(".err").read_text()
         run_saved, run_attempted = lines(out, "saved"), lines(out, "attempt")
         assert run_attempted[:len(run_saved)] == run_saved  # only the answer in flight can lack its "saved"
@@ -118,8 +130,8 @@ def test_killed_at_random_moments_loses_nothing_shown_as_saved(real_db, tmp_path
 def test_kill_between_begin_and_commit_loses_only_that_answer(real_db, tmp_path):
     trainee(real_db)
     out = tmp_path / "crash.out"
-    proc = start(real_db, out, 1, env={"CRASH_BEFORE_COMMIT": "6"})
-    assert proc.wait(timeout=30) == -signal.SIGKILL
+    with drilling(real_db, out, 1, env={"CRASH_BEFORE_COMMIT": "6"}) as proc:
+        assert proc.wait(timeout=30) == -signal.SIGKILL
     saved, attempted = lines(out, "saved"), lines(out, "attempt")
     assert len(saved) == 5 and len(attempted) == 6
     assert assert_consistent(real_db, saved, attempted) == 5
@@ -128,7 +140,26 @@ def test_kill_between_begin_and_commit_loses_only_that_answer(real_db, tmp_path)
     store.close()
 
     again = tmp_path / "again.out"  # the next run carries on: three more answers, all kept
-    assert start(real_db, again, 2, "3").wait(timeout=30) == 0
+    with drilling(real_db, again, 2, "3") as proc:
+        assert proc.wait(timeout=30) == 0
     more = lines(again, "saved")
     assert len(more) == 3
     assert assert_consistent(real_db, saved + more, attempted + lines(again, "attempt")) == 8
+
+
+def test_the_drill_process_never_outlives_its_deadline(real_db, tmp_path):
+    """A drill that would run for ever (no answer limit) ends itself at its deadline: a test that stops watching
+    it cannot leave it behind."""
+    trainee(real_db)
+    out = tmp_path / "deadline.out"
+    with drilling(real_db, out, 3, env={"CRASH_DRILL_DEADLINE_S": "1"}) as proc:
+        assert proc.wait(timeout=20) == -signal.SIGALRM
+    assert lines(out, "saved") and "Traceback" not in out.with_suffix(".err").read_text()
+
+
+def test_a_failing_test_leaves_no_drill_running(real_db, tmp_path):
+    trainee(real_db)
+    with pytest.raises(AssertionError), drilling(real_db, tmp_path / "left.out", 4) as proc:
+        wait_ready(proc, tmp_path / "left.out")
+        raise AssertionError("a check failed while the drill was running")
+    assert proc.poll() is not None

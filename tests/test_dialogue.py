@@ -79,3 +79,28 @@ def test_a_language_not_studied_has_lines_but_no_turns(store, clock):
     person = create_person(store, name="王芳", staff_no="C1", settings=StudySettings(languages=("en",)))
     d = DialogueSession(store, person, scenario="identity", lang="ko", clock=clock)
     assert d.lines and d.turns_total == 0
+
+
+def test_a_reply_shows_the_grade_the_log_holds(store, clock, monkeypatch):
+    """The first press was written but its caller never heard (an error after COMMIT); the trainee presses another
+    grade. The log keeps the first, and so must the dialogue's result: not the grade pressed second."""
+    from phrasebook.errors import PhrasebookError
+
+    person = create_person(store, name="王芳", staff_no="C1", settings=StudySettings(languages=("en",)))
+    d = DialogueSession(store, person, scenario="identity", lang="en", clock=clock)
+    while not d.current.is_turn:
+        d.listen()
+    real = q.record_answer
+
+    def lost_reply(*args, **kwargs):
+        real(*args, **kwargs)
+        raise PhrasebookError("reliability.busy", seconds=15)
+
+    monkeypatch.setattr(q, "record_answer", lost_reply)
+    with pytest.raises(PhrasebookError):
+        d.reply(AGAIN)
+    monkeypatch.setattr(q, "record_answer", real)
+    d.reply(GOOD)
+    assert [t.rating for t in d.result.turns] == [AGAIN] and d.result.count(Outcome.WRONG) == 1
+    assert [r[0] for r in store.rows("SELECT rating FROM reviews")] == [AGAIN]
+    assert d.last_saved.rating == AGAIN and not d.last_saved.created

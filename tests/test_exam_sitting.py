@@ -292,12 +292,11 @@ def test_logging_resumes_after_a_crash_without_doubling(store, people, clock):  
                      auto=False, points=4.0, percent=1.0, passed=True)
     first = rows[0]  # one review was written before the "crash"
     card_id = exams_q.card_for(store, person.id, first["phrase_pk"], first["lang"], first["direction"])
-    before = card_state(cards_q.card(store, card_id))
     key = f"exam:{person.id}:{iso(attempt.started_at)}:{attempt.id}:{first['item_id']}"  # as log_reviews makes it
     cards_q.record_answer(store, key=key, card_id=card_id, person_id=person.id,
                           session_id=attempt.session_id, rating=3,
-                          reviewed_at="2026-11-23T01:05:00.000000+00:00", duration_ms=1000, mode="extra:exam:choice",
-                          before=before.to_dict(), after=None)
+                          reviewed_at="2026-11-23T01:05:00.000000+00:00", duration_ms=1000,
+                          plan=lambda _row: ("extra:exam:choice", None))
     clock.advance(hours=2)
     assert standings(store, person, clock())  # looking closes and finishes what was left
     assert store.value("SELECT count(*) FROM reviews WHERE session_id = ?", (attempt.session_id,)) == 4

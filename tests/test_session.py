@@ -105,3 +105,27 @@ def test_doctor_finds_and_repairs_drifted_state(mini_store, clock):
     fixed = check(mini_store, rebuild=True)
     assert fixed.repaired == 1 and fixed.ok
     assert card_state(q.card(mini_store, card_id)) == good
+
+
+def test_prepare_writes_only_when_cards_are_missing(mini_store):
+    """Every session starts with prepare: with all cards there it is a read, so another process holding the
+    write lock does not hold it up; a language added later still gets its cards."""
+    import sqlite3
+
+    from phrasebook.people import update_settings
+    from phrasebook.session import prepare
+
+    person = create_person(mini_store, name="王芳", staff_no="C1", settings=StudySettings(languages=("en",)))
+    assert prepare(mini_store, person) > 0
+    other = sqlite3.connect(mini_store.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another clerk's process, mid-write
+    mini_store.patience_s = 0.2
+    try:
+        assert prepare(mini_store, person) == 0  # nothing missing: no write lock wanted
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    person = update_settings(mini_store, person, StudySettings(languages=("en", "ja")))
+    made = prepare(mini_store, person)
+    assert made > 0 and made == mini_store.value("SELECT count(*) FROM cards WHERE lang = 'ja'")
+    assert prepare(mini_store, person) == 0

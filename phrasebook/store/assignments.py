@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 
 from phrasebook.clock import DAY_ROLLOVER_HOUR
-from phrasebook.store.cards import NEW_CARD
+from phrasebook.store.cards import ANY_MISSING, NEW_CARD, NEW_CARD_COLUMNS
 from phrasebook.store.db import Store
 
 # One row per (person, deck, lang) a person must learn: current cohort assignments plus personal ones.
@@ -84,14 +84,21 @@ def effective(store: Store, person_id: int) -> list[sqlite3.Row]:
                       {"person": person_id})
 
 
+ASSIGNED = """FROM ({effective}) a JOIN phrases p ON p.deck_id = a.deck_id AND NOT p.retired
+              JOIN translations t ON t.phrase_pk = p.pk AND t.lang = a.lang"""
+
+
 def ensure_assigned_cards(conn: sqlite3.Connection, person_id: int) -> int:
     """Create the cards a person's assignments need (whatever languages they chose to study themselves)."""
-    return conn.execute(
-        f"""{NEW_CARD.format(person="a.person_id")}
-            FROM ({effective_sql("= :person")}) a JOIN phrases p ON p.deck_id = a.deck_id AND NOT p.retired
-            JOIN translations t ON t.phrase_pk = p.pk AND t.lang = a.lang""",
-        {"person": person_id},
-    ).rowcount
+    assigned = ASSIGNED.format(effective=effective_sql("= :person"))
+    return conn.execute(f"{NEW_CARD.format(person='a.person_id')} {assigned}", {"person": person_id}).rowcount
+
+
+def assigned_cards_missing(store: Store, person_id: int) -> bool:
+    """Would `ensure_assigned_cards` create any?"""
+    assigned = ASSIGNED.format(effective=effective_sql("= :person"))
+    select = f"{NEW_CARD_COLUMNS.format(person='a.person_id')} {assigned}"
+    return bool(store.value(ANY_MISSING.format(select=select), {"person": person_id}))
 
 
 def progress(store: Store, person_id: int, deck_id: str, lang: str, *, since: str, at_us: int) -> sqlite3.Row:

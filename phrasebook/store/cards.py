@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
+from phrasebook.errors import PhrasebookError
 from phrasebook.store.db import Store
 
 CARD = """c.id, c.person_id, c.phrase_pk, c.lang, c.direction, c.deck_id, c.state, c.step, c.stability,
@@ -16,26 +17,36 @@ NOT_UNDONE = "NOT EXISTS (SELECT 1 FROM reviews u WHERE u.undoes = r.id)"
 # Extra practice (mode 'extra:…', phrasebook.practice) is logged but never moves a card: replays and the
 # daily limits leave it out.
 SCHEDULED = "r.mode NOT LIKE 'extra%'"
+# A card's live (not undone) scheduling reviews, oldest first: the input to a replay.
+CARD_LOG = f"""SELECT r.id, r.rating, r.reviewed_at, r.mode FROM reviews r
+               WHERE r.card_id = ? AND r.kind = 'review' AND {SCHEDULED} AND {NOT_UNDONE} ORDER BY r.id"""
 # cards.last_review_us from the ISO text being written (fixed width, UTC, microseconds): for the reports' index.
 LAST_REVIEW_US = "unixepoch({p}) * 1000000 + CAST(substr({p}, 21, 6) AS INTEGER)"
 
 
 # The columns of a new card from phrase p and translation t: clerk lines are produced, applicant lines recognised.
-NEW_CARD = """INSERT OR IGNORE INTO cards (person_id, phrase_pk, lang, direction, deck_id, position)
-              SELECT {person}, p.pk, t.lang, CASE p.speaker WHEN 'clerk' THEN 'produce' ELSE 'recognise' END,
-                     p.deck_id, p.position"""
+NEW_CARD_COLUMNS = """SELECT {person} AS person_id, p.pk AS phrase_pk, t.lang AS lang,
+                             CASE p.speaker WHEN 'clerk' THEN 'produce' ELSE 'recognise' END AS direction,
+                             p.deck_id AS deck_id, p.position AS position"""
+NEW_CARD = "INSERT OR IGNORE INTO cards (person_id, phrase_pk, lang, direction, deck_id, position) " + NEW_CARD_COLUMNS
+# Is any card of such a SELECT ({select}) missing? A read: opening a session takes the write lock only if so.
+ANY_MISSING = """SELECT EXISTS (SELECT 1 FROM ({select}) n WHERE NOT EXISTS (
+                   SELECT 1 FROM cards c WHERE c.person_id = n.person_id AND c.phrase_pk = n.phrase_pk
+                   AND c.lang = n.lang AND c.direction = n.direction))"""
+STUDIED = "FROM phrases p JOIN translations t ON t.phrase_pk = p.pk WHERE NOT p.retired AND t.lang IN ({marks})"
 
 
 def ensure_cards(conn: sqlite3.Connection, person_id: int, langs: Sequence[str]) -> int:
     """Create the missing cards of a person for these languages: clerk lines → produce, applicant → recognise."""
-    marks = ",".join("?" * len(langs))
-    cur = conn.execute(
-        f"""{NEW_CARD.format(person="?")}
-            FROM phrases p JOIN translations t ON t.phrase_pk = p.pk
-            WHERE NOT p.retired AND t.lang IN ({marks})""",
-        (person_id, *langs),
-    )
-    return cur.rowcount
+    studied = STUDIED.format(marks=",".join("?" * len(langs)))
+    return conn.execute(f"{NEW_CARD.format(person='?')} {studied}", (person_id, *langs)).rowcount
+
+
+def cards_missing(store: Store, person_id: int, langs: Sequence[str]) -> bool:
+    """Would `ensure_cards` create any?"""
+    studied = STUDIED.format(marks=",".join("?" * len(langs)))
+    select = f"{NEW_CARD_COLUMNS.format(person='?')} {studied}"
+    return bool(store.value(ANY_MISSING.format(select=select), (person_id, *langs)))
 
 
 def next_due(store: Store, person_id: int, states: tuple[int, ...], until: str,
@@ -92,26 +103,45 @@ def set_card_states(conn: sqlite3.Connection, rows: Iterable[dict]) -> None:
     conn.executemany(SET_CARD, rows)
 
 
+# The card as stored (its row, read inside the answer's transaction) → (mode to log, its new state as
+# CardState.to_dict(), or None to log the answer and leave the card alone).
+Plan = Callable[[sqlite3.Row], tuple[str, "dict | None"]]
+# A card's live scheduling log (`card_log` rows, oldest first) → the card state it replays to.
+Replay = Callable[[list[sqlite3.Row]], dict]
+
+
 class Saved(NamedTuple):
     """What the log holds for one answer. `created` False: its key was already there (a retried write), nothing
-    was changed, and `rating`/`card` are what the first write stored."""
+    was changed, and the fields are what the first write stored."""
 
     review_id: int
     created: bool
     rating: int
-    card: sqlite3.Row | None = None  # the card as stored, only when not created
+    mode: str
+    before: dict           # the card as the answer found it (the review's `prior`)
+    card: sqlite3.Row | dict  # the card as stored after the write (a retry: as it is now); its state fields
+
+
+def _card_row(conn: sqlite3.Connection, card_id: int) -> sqlite3.Row | None:
+    return conn.execute(f"SELECT {CARD} FROM cards c WHERE c.id = ?", (card_id,)).fetchone()
 
 
 def record_answer(store: Store, *, key: str, card_id: int, person_id: int, session_id: int | None, rating: int,
-                  reviewed_at: str, duration_ms: int | None, mode: str, before: dict, after: dict | None) -> Saved:
-    """Append the review and move the card to its new state, in one transaction. `key` is the answer's idempotency
-    key: if the log already has it, the earlier result is returned and nothing is written twice.
-    `after` None: the answer is logged and the card left alone (extra practice on a card not due)."""
+                  reviewed_at: str, duration_ms: int | None, plan: Plan) -> Saved:
+    """Append the review and move the card, in one transaction. The new state comes from `plan` applied to the
+    card as stored inside that transaction, never to a copy read earlier: another terminal (or an exam being
+    logged) may have moved the card since it was shown, and state must stay equal to the replay of the log.
+    `key` is the answer's idempotency key: if the log already has it, the first result is returned instead."""
     with store.write() as conn:
-        found = conn.execute("SELECT id, rating FROM reviews WHERE answer_key = ?", (key,)).fetchone()
+        found = conn.execute("SELECT id, rating, mode, prior FROM reviews WHERE answer_key = ?", (key,)).fetchone()
         if found is not None:
-            return Saved(found["id"], False, found["rating"],
-                         conn.execute(f"SELECT {CARD} FROM cards c WHERE c.id = ?", (card_id,)).fetchone())
+            return Saved(found["id"], False, found["rating"], found["mode"], json.loads(found["prior"]),
+                         _card_row(conn, card_id))
+        row = _card_row(conn, card_id)
+        if row is None:  # deleted since it was shown (its trainee removed)
+            raise PhrasebookError("reliability.no_card")
+        mode, after = plan(row)
+        before = _state(row)
         review_id = conn.execute(
             """INSERT INTO reviews (card_id, person_id, session_id, rating, reviewed_at, duration_ms, mode,
                                     state_before, prior, answer_key)
@@ -121,34 +151,68 @@ def record_answer(store: Store, *, key: str, card_id: int, person_id: int, sessi
         ).lastrowid
         if after is not None:
             _set_card(conn, card_id, after)
-    return Saved(review_id, True, rating)
+    return Saved(review_id, True, rating, mode, before, row if after is None else after)
 
 
-def record_undo(store: Store, review_id: int, undone_at: str) -> dict:
-    """Cancel a review by appending an 'undo' row and restoring the card's prior state; returns that state.
-    Undoing a review already undone (a retried undo) changes nothing."""
+STATE_FIELDS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses", "leech")
+
+
+def _state(row: sqlite3.Row) -> dict:
+    """A card row's scheduling state as CardState.to_dict() writes it (leech as a bool)."""
+    state = {f: row[f] for f in STATE_FIELDS}
+    state["leech"] = bool(state["leech"])
+    return state
+
+
+def record_undo(store: Store, review_id: int, undone_at: str, replay: Replay) -> dict | None:
+    """Cancel a review by appending an 'undo' row and setting the card to the replay of its log without it; returns
+    that state. Settled inside the write transaction: None (nothing written) when the review is no longer the
+    card's latest — someone answered the card since (another terminal, an exam being logged) — because undoing it
+    would take back more than this answer. Undoing a review already undone (a retried undo) changes nothing."""
     with store.write() as conn:
-        r = conn.execute("SELECT card_id, person_id, session_id, prior FROM reviews WHERE id = ?",
-                         (review_id,)).fetchone()
-        prior = json.loads(r["prior"])
+        r = conn.execute("SELECT card_id, person_id, session_id FROM reviews WHERE id = ?", (review_id,)).fetchone()
         if conn.execute("SELECT 1 FROM reviews WHERE undoes = ?", (review_id,)).fetchone():
-            return prior
+            return _state(_card_row(conn, r["card_id"]))
+        later = conn.execute(
+            f"""SELECT 1 FROM reviews r WHERE r.card_id = ? AND r.id > ? AND r.kind = 'review' AND {NOT_UNDONE}
+                LIMIT 1""", (r["card_id"], review_id)).fetchone()
+        if later is not None:
+            return None
         conn.execute(
             """INSERT INTO reviews (card_id, person_id, session_id, kind, reviewed_at, undoes, mode)
                VALUES (?, ?, ?, 'undo', ?, ?, 'undo')""",
             (r["card_id"], r["person_id"], r["session_id"], undone_at, review_id),
         )
-        _set_card(conn, r["card_id"], prior)
-    return prior
+        state = replay(conn.execute(CARD_LOG, (r["card_id"],)).fetchall())
+        _set_card(conn, r["card_id"], state)
+    return state
+
+
+def rebuild_card(store: Store, card_id: int, replay: Replay) -> bool:
+    """Set one card to the replay of its log, reading the log inside its own short write transaction: an answer
+    committed a moment before is in the replay, and one a moment after waits only for this card. True when the
+    stored state differed."""
+    with store.write() as conn:
+        row = _card_row(conn, card_id)
+        if row is None:
+            return False
+        state = replay(conn.execute(CARD_LOG, (card_id,)).fetchall())
+        if state == _state(row):
+            return False
+        _set_card(conn, card_id, state)
+    return True
+
+
+def card_and_log(store: Store, card_id: int) -> tuple[sqlite3.Row | None, list[sqlite3.Row]]:
+    """A card and its live scheduling log as of one moment: an answer committed in between cannot make them
+    disagree (doctor's check while clerks answer)."""
+    with store.snapshot() as conn:
+        return _card_row(conn, card_id), conn.execute(CARD_LOG, (card_id,)).fetchall()
 
 
 def card_log(store: Store, card_id: int) -> list[sqlite3.Row]:
     """A card's live (not undone) scheduling reviews, oldest first: the input to a replay."""
-    return store.rows(
-        f"""SELECT r.id, r.rating, r.reviewed_at, r.mode FROM reviews r
-            WHERE r.card_id = ? AND r.kind = 'review' AND {SCHEDULED} AND {NOT_UNDONE} ORDER BY r.id""",
-        (card_id,),
-    )
+    return store.rows(CARD_LOG, (card_id,))
 
 
 def reviewed_card_ids(store: Store) -> list[int]:

@@ -76,8 +76,23 @@ class DialogueScreen(Screen):
             self.notify(t("dialogue.nothing"), timeout=5)
             self.call_after_refresh(self.action_finish)
             return
-        self.show()
-        self.autoplay()
+        if self._turn_ready():
+            self.show()
+            self.autoplay()
+
+    def _turn_ready(self) -> bool:
+        """Fetch a clerk line's card before it is shown: the domain refuses it while the trainee sits an exam
+        (begun in another window), and the dialogue then ends with that sentence."""
+        line = self.session.current
+        if line is None or not line.is_turn:
+            return True
+        try:
+            self.session.prompt(line)
+        except PhrasebookError as err:
+            self.notify(err.message(), severity="error", timeout=10)
+            self.call_after_refresh(self.action_finish)
+            return False
+        return True
 
     def _scenario_name(self) -> str:
         return self.session.scenario_name["zh" if current() == "zh-CN" else "en"]
@@ -135,7 +150,7 @@ class DialogueScreen(Screen):
         self._start_line()
         if self.session.current is None:
             self.action_finish()
-        else:
+        elif self._turn_ready():
             self.show()
             self.autoplay()
 
@@ -144,8 +159,13 @@ class DialogueScreen(Screen):
         if line is None:
             return
         if not line.is_turn:  # the applicant's line (or one the trainee has no card for) was heard
+            try:
+                self.session.listen()
+            except PhrasebookError as err:  # an exam begun in another window: the dialogue ends here
+                self.notify(err.message(), severity="error", timeout=10)
+                self.call_after_refresh(self.action_finish)
+                return
             self._say(t("dialogue.applicant") if line.speaker == "applicant" else t("dialogue.you"), line.text)
-            self.session.listen()
             self._move_on()
         elif not self.answered and not self.typed:
             self._reveal(None)

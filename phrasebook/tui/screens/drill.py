@@ -246,7 +246,12 @@ class DrillScreen(Screen):
         except PhrasebookError as err:  # not saved: the card and its answer stay on screen, same key on retry
             self.notify(err.message(), severity="error", timeout=8)
             return
-        self.advance(self.session.next())
+        try:
+            prompt = self.session.next()
+        except PhrasebookError as err:  # saved; but no more cards (an exam begun in another window): the summary
+            self.notify(err.message(), severity="error", timeout=10)
+            prompt = None
+        self.advance(prompt)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id and event.button.id.startswith("grade-"):
