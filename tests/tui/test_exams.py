@@ -279,3 +279,32 @@ async def test_coming_back_to_a_typed_answer_keeps_it(programme, clock):
         await pilot.pause()
         assert isinstance(app.screen, ExamListScreen)
         assert app.store.value("SELECT typed FROM exam_answers WHERE item_id = ?", (second,)) == "Bye"
+
+
+async def test_an_answer_left_in_the_box_when_time_runs_out_counts(programme, clock):
+    """Typed before the deadline but never Entered: kept by the clock's tick, and counted at time-up."""
+    app = programme
+    set_exam(app, clock, modes=["typed"], items=2, minutes=1)
+    key = {r["id"]: r for r in app.store.rows("SELECT * FROM exam_items")}
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.push_screen(HomeScreen(find_person(app.store, "C1")))
+        await pilot.pause()
+        await pilot.press("e", "enter", "enter")
+        await pilot.pause()
+        sitting = app.screen
+        first = sitting.question.item_id
+        await pilot.press(*key[first]["answer"])  # no Enter
+        clock.advance(seconds=20)
+        sitting.tick()
+        assert app.store.value("SELECT typed FROM exam_answers WHERE item_id = ?", (first,)) == key[first]["answer"]
+        await pilot.press("pagedown")
+        await pilot.pause()
+        second = sitting.question.item_id
+        await pilot.press(*key[second]["answer"])  # typed in the last second, no Enter, then the time is up
+        clock.advance(seconds=45)
+        sitting.tick()
+        await pilot.pause()
+        assert isinstance(app.screen, ExamResultScreen)
+        assert "得分 100%（2/2 题" in screen_text(app) and "未作答" not in screen_text(app)
+        assert "按 Enter 保存" not in screen_text(app)

@@ -11,7 +11,7 @@ submission leaves the screen as it was, to try again; an attempt deleted meanwhi
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -85,6 +85,7 @@ class ExamScreen(Screen):
         self.blocked: str | None = None
         self.timer: Timer | None = None
         self.finished = False
+        self.typed_at = self.app.clock()  # when the answer box last changed: what was in it at the deadline counts
 
     @property
     def question(self) -> Question:
@@ -112,13 +113,17 @@ class ExamScreen(Screen):
         return self.attempt.remaining(self.app.clock())
 
     def tick(self) -> None:
-        """Redraw the time left (from the stored deadline and the app's clock); at zero, submit."""
+        """Redraw the time left (from the stored deadline and the app's clock) and keep what is in the answer box
+        (so nothing typed is lost if the terminal closes); at zero, submit with the box as it was at the deadline."""
         if self.finished:
             return
         left = self.remaining()
         if left <= timedelta(0):
+            if self.typed_at < self.attempt.deadline:
+                self._keep_typed(at=self.typed_at)
             self.finish()
             return
+        self._keep_typed()
         text = Text(t("exam_tui.timer", left=clock_text(left)), style="bold red" if left <= WARN_AT else "bold")
         if left <= WARN_AT:
             text.append("  " + t("exam_tui.last_minute"), style="red")
@@ -179,11 +184,11 @@ class ExamScreen(Screen):
         return out
 
     # -- answering ----------------------------------------------------------------------------------------
-    def _save(self, *, typed: str | None = None, picked: int | None = None) -> bool:
+    def _save(self, *, typed: str | None = None, picked: int | None = None, at: datetime | None = None) -> bool:
         q = self.question
         try:
             answer(self.app.store, self.attempt, q, typed=typed, picked=picked, listened=not self.blocked,
-                   now=self.app.clock(), scheduler=self.app.scheduler)
+                   now=at or self.app.clock(), scheduler=self.app.scheduler)
         except PhrasebookError as err:
             if err.key in ("exam.err.time_up", "exam.err.submitted"):
                 self.finish()
@@ -195,17 +200,20 @@ class ExamScreen(Screen):
         self.questions = questions(self.app.store, self.attempt)
         return True
 
-    def _keep_typed(self) -> bool:
-        """Save what is in the answer box if it changed (before moving, submitting or leaving); False when the
-        attempt has ended meanwhile."""
+    def _keep_typed(self, *, at: datetime | None = None) -> bool:
+        """Save what is in the answer box if it changed (on every tick, and before moving, submitting or leaving);
+        False when the attempt has ended meanwhile. `at`: when it was typed (at time-up, before the deadline)."""
         if self.finished:
             return False
         q = self.question
         if q.mode == TYPED:
             value = self.query_one("#exam-input", Input).value
             if (value.strip() or None) != (q.typed or None):
-                return self._save(typed=value)
+                return self._save(typed=value, at=at)
         return True
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.typed_at = self.app.clock()
 
     def action_pick(self, n: int) -> None:
         q = self.question
