@@ -308,3 +308,68 @@ async def test_an_answer_left_in_the_box_when_time_runs_out_counts(programme, cl
         assert isinstance(app.screen, ExamResultScreen)
         assert "得分 100%（2/2 题" in screen_text(app) and "未作答" not in screen_text(app)
         assert "按 Enter 保存" not in screen_text(app)
+
+
+async def _scrolls_from_the_keyboard(pilot, app) -> None:
+    """The result's items are reachable with ↓/PgDn/End and back with ↑/PgUp/Home, with nothing clicked."""
+    from textual.containers import VerticalScroll
+
+    box = app.screen.query_one("#summary", VerticalScroll)
+    assert app.screen.focused is box and box.max_scroll_y > 0
+    await pilot.press("down")
+    await pilot.pause()
+    assert box.scroll_y == 1
+    await pilot.press("end")
+    await pilot.pause()
+    assert box.scroll_y == box.max_scroll_y
+    last = app.screen.query(".exam-item").last()
+    assert last.region.bottom <= box.region.bottom  # the last item is on screen
+    await pilot.press("home")
+    await pilot.pause()
+    assert box.scroll_y == 0
+    await pilot.press("pagedown")
+    await pilot.pause()
+    assert box.scroll_y > 1
+    await pilot.press("pageup")
+    await pilot.pause()
+    assert box.scroll_y == 0
+    assert "↑↓" in text(app, "#keys")
+
+
+async def test_the_result_scrolls_from_the_keyboard_for_the_trainee_and_for_staff(programme, clock, db_path,
+                                                                                   mini_decks):
+    from phrasebook.exam_sitting import answer, questions, start, submit
+    from phrasebook.tui.app import make_app
+
+    app = programme
+    set_exam(app, clock, modes=["typed"], items=4)
+    async with app.run_test(size=(100, 16)) as pilot:
+        await pilot.pause()
+        await app.push_screen(HomeScreen(find_person(app.store, "C1")))
+        await pilot.pause()
+        await pilot.press("e", "enter", "enter")
+        await pilot.pause()
+        for _ in range(4):
+            await pilot.press(*"No idea", "enter")
+        await pilot.pause()
+        await pilot.press("enter")  # confirm submission
+        await pilot.pause()
+        assert isinstance(app.screen, ExamResultScreen)
+        await _scrolls_from_the_keyboard(pilot, app)
+    app = make_app(db_path, clock=clock, decks_dir=mini_decks)
+    exam = list_exams(app.store)[0]
+    attempt = start(app.store, exam, find_person(app.store, "C2"), now=clock())
+    for q in questions(app.store, attempt):
+        answer(app.store, attempt, q, typed="No idea", now=clock())
+    submit(app.store, attempt, now=clock())
+    async with app.run_test(size=(100, 16)) as pilot:
+        await pilot.pause()
+        await app.push_screen(DashboardScreen(find_person(app.store, "K1")))
+        await pilot.pause()
+        await pilot.press("e", "enter")
+        await pilot.pause()
+        app.screen.query_one("#exam-trainees").move_cursor(row=_row_of(app.screen, "C2"))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ExamResultScreen) and "参考答案：" in screen_text(app)
+        await _scrolls_from_the_keyboard(pilot, app)

@@ -344,7 +344,10 @@ class ExamResultScreen(Screen):
                 yield Static(t("exam_tui.answers_later", closes=local(r.exam.closes_at)), classes="hint")
             for item in r.items:
                 yield Static(self._item(item), classes="exam-item")
-        yield KeyBar(("Enter", "keys.back_home"), id="keys")
+        yield KeyBar(("↑↓ PgUp/PgDn Home/End", "exam_tui.key_scroll"), ("Enter/Esc", "exam_tui.key_back"), id="keys")
+
+    def on_mount(self) -> None:
+        self.query_one("#summary", VerticalScroll).focus()  # the keys scroll the items, however many there are
 
     def _item(self, item) -> Text:
         mark, style = MARK[item.outcome]
