@@ -104,3 +104,20 @@ def test_english_messages(run):  # (help texts follow the language the process s
     setup(run)
     result = run("--ui-lang", "en", *CREATE[:-8], "--minutes", "0", *CREATE[-6:])
     assert "Time limit (minutes) must be a whole number from 1 to 240" in result.output
+
+
+def test_an_export_into_a_missing_folder_is_one_sentence(run, tmp_path):
+    """Every export names the file it cannot write and why, exit 1, never a traceback."""
+    setup(run)
+    assert run(*CREATE).exit_code == 0
+    missing = tmp_path / "nonexist" / "dir"
+    for args, name in ((("exam", "results", "1", "--format", "xlsx"), "x.xlsx"),
+                       (("exam", "results", "1", "--format", "csv"), "x.csv"),
+                       (("exam", "results", "1", "--format", "json"), "x.json"),
+                       (("report", "--format", "xlsx"), "r.xlsx"), (("report", "--format", "csv"), "r.csv"),
+                       (("report", "--format", "json"), "r.json")):
+        out = run(*args, "-o", str(missing / name))
+        assert out.exit_code == 1 and f"无法写入 {missing / name}：文件夹 {missing} 不存在" in out.output, out.output
+    out = run("trainee", "export", str(missing / "roster.xlsx"))
+    assert out.exit_code == 1 and f"无法写入 {missing / 'roster.xlsx'}：文件夹 {missing} 不存在" in out.output
+    assert not missing.parent.exists()
