@@ -373,3 +373,24 @@ async def test_the_result_scrolls_from_the_keyboard_for_the_trainee_and_for_staf
         await pilot.pause()
         assert isinstance(app.screen, ExamResultScreen) and "参考答案：" in screen_text(app)
         await _scrolls_from_the_keyboard(pilot, app)
+
+
+async def test_f4_plays_the_question_while_typing_an_answer(programme, clock):
+    """`p` is a letter in the answer box; F4 says the Chinese question (there is no clip: it offers one)."""
+    from phrasebook.tui.audio import OfferScreen
+
+    app = programme
+    set_exam(app, clock, modes=["typed"], items=2)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.push_screen(HomeScreen(find_person(app.store, "C1")))
+        await pilot.pause()
+        await pilot.press("e", "enter", "enter")
+        await pilot.pause()
+        assert "F4" in text(app, "#keys")
+        await pilot.press("p", "f4")
+        await pilot.pause()
+        assert isinstance(app.screen, OfferScreen) and app.screen.lang == "zh"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.query_one("#exam-input").value == "p"

@@ -204,3 +204,43 @@ async def test_dialogue_from_home_scores_each_reply_and_feeds_fsrs(db_path, mini
         rows = app.store.rows("SELECT mode, rating FROM reviews")
         assert [tuple(r) for r in rows] == [("dialogue", 2)]
     assert doctor_agrees(db_path)
+
+
+async def test_undo_play_and_help_are_in_reach_while_typing(db_path, mini_decks, clock):
+    """In the answer box u/p/? are letters: Ctrl+Z undoes, F4 plays, F1 helps — and the key bar says so."""
+    from phrasebook.tui.audio import OfferScreen
+    from phrasebook.tui.screens.help import HelpScreen
+
+    app = make_app(db_path, clock=clock, decks_dir=mini_decks)
+    async with app.run_test(size=(100, 36)) as pilot:
+        person = studied(app.store, clock)
+        await app.push_screen(DrillScreen(person))
+        await pilot.pause()
+        drill = app.screen
+        while drill.prompt.direction != "produce":
+            await answer_any(pilot, drill)
+        await answer_any(pilot, drill)  # one typed answer graded…
+        while drill.prompt.direction != "produce":
+            await answer_any(pilot, drill)
+        graded = drill.session.summary.answered
+        box = drill.query_one("#typed-input")
+        assert drill.mode == "typed" and app.focused is box
+        keys = text(app, "#keys")
+        assert all(k in keys for k in ("Ctrl+Z", "撤销上一题", "F4", "播放录音", "F1", "帮助")), keys
+        await pilot.press("u", "p", "question_mark")
+        assert box.value == "up?"  # letters in the box, as they should be
+        await pilot.press("f4")  # the Chinese line (never the answer); no clip here, so it offers to make one
+        await pilot.pause()
+        assert isinstance(app.screen, OfferScreen) and app.screen.lang == "zh"
+        await pilot.press("escape")
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        shown = "\n".join(str(w.render()) for w in app.screen.query("Static"))
+        assert "Ctrl+Z" in shown and "F4" in shown and "F1" in shown
+        await pilot.press("f1")
+        await pilot.pause()
+        assert app.screen is drill and box.value == "up?"
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert drill.session.summary.answered == graded - 1 and box.value == ""

@@ -25,8 +25,10 @@ from phrasebook.tui.widgets.answer import GRADE_NAMES, ChoiceList, GradeBar, Typ
 from phrasebook.tui.widgets.keybar import KeyBar
 
 KEYS = [("Space", "keys.reveal"), ("1-4", "keys.grade"), ("1-4", "modes.keys.pick"), ("Enter", "modes.keys.accept"),
-        ("r", "modes.keys.right"), ("m / F3", "modes.keys.mode"), ("p", "keys.play"), ("u", "keys.undo"),
-        ("a", "keys.autoplay"), ("?", "keys.help"), ("Esc", "keys.finish")]
+        ("r", "modes.keys.right"), ("m / F3", "modes.keys.mode"), ("p / F4", "keys.play"), ("u / Ctrl+Z", "keys.undo"),
+        ("a", "keys.autoplay"), ("? / F1", "keys.help"), ("Esc", "keys.finish")]
+# While the answer box has the keyboard, letters are letters: these keys do the same and never type.
+TYPING_KEYS = (("F4", "keys.play"), ("Ctrl+Z", "keys.undo"), ("F1", "keys.help"))
 ASK, ANSWERED = "ask", "answered"
 
 
@@ -39,9 +41,12 @@ class DrillScreen(Screen):
         Binding("m", "mode", show=False),
         Binding("f3", "mode", show=False, priority=True),  # also while the answer box has the keyboard
         Binding("u", "undo", show=False),
+        Binding("ctrl+z", "undo", show=False, priority=True),
         Binding("p", "play", show=False),
+        Binding("f4", "play", show=False, priority=True),
         Binding("a", "toggle_autoplay", show=False),
         Binding("question_mark", "help", show=False),
+        Binding("f1", "help", show=False, priority=True),
         Binding("escape", "finish", show=False),
     ]
 
@@ -188,7 +193,7 @@ class DrillScreen(Screen):
             return (("1-4", "keys.grade"), *extra, ("p", "keys.play"), ("u", "keys.undo"), ("?", "keys.help"),
                     ("Esc", "keys.finish"))
         if self.mode == modes.TYPED:
-            return (("Enter", "typed.keys.submit"), ("F3", "modes.keys.mode"), ("Esc", "keys.finish"))
+            return (("Enter", "typed.keys.submit"), ("F3", "modes.keys.mode"), *TYPING_KEYS, ("Esc", "keys.finish"))
         first = ("Space", "keys.reveal") if self.mode == modes.SELF else ("1-4", "modes.keys.pick")
         return (first, ("m", "modes.keys.mode"), ("p", "keys.play"), ("u", "keys.undo"), ("a", "keys.autoplay"),
                 ("?", "keys.help"), ("Esc", "keys.finish"))

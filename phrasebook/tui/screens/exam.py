@@ -35,7 +35,7 @@ from phrasebook.tui.widgets.answer import render_diff
 from phrasebook.tui.widgets.keybar import KeyBar
 
 EXAM_KEYS = [("1-4", "exam_tui.key_pick"), ("Enter", "exam_tui.key_next"), ("PgUp/PgDn", "exam_tui.key_move"),
-             ("p", "keys.play"), ("F5", "exam_tui.key_submit"), ("Esc", "exam_tui.key_leave")]
+             ("p/F4", "keys.play"), ("F5", "exam_tui.key_submit"), ("Esc", "exam_tui.key_leave")]
 WARN_AT = timedelta(minutes=1)
 MARK = {Outcome.RIGHT: ("✓", "green"), Outcome.ALMOST: ("≈", "yellow"), Outcome.WRONG: ("✗", "red")}
 
@@ -74,6 +74,7 @@ class ExamScreen(Screen):
         Binding("pageup", "move(-1)", show=False, priority=True),
         Binding("f5", "submit", show=False, priority=True),
         Binding("p", "play", show=False),
+        Binding("f4", "play", show=False, priority=True),  # p is a letter in the answer box
         Binding("escape", "leave", show=False),
     ]
 
