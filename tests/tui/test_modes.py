@@ -244,3 +244,25 @@ async def test_undo_play_and_help_are_in_reach_while_typing(db_path, mini_decks,
         await pilot.press("ctrl+z")
         await pilot.pause()
         assert drill.session.summary.answered == graded - 1 and box.value == ""
+
+
+async def test_switching_modes_keeps_the_cards_options(db_path, mini_decks, clock):
+    """Cycling `m` must not re-draw the options: the one option that never changed would be the answer."""
+    app = make_app(db_path, clock=clock, decks_dir=mini_decks)
+    async with app.run_test(size=SIZE) as pilot:
+        person = studied(app.store, clock)
+        await app.push_screen(DrillScreen(person))
+        await pilot.pause()
+        drill = app.screen
+        while drill.prompt.direction != "recognise":
+            await answer_any(pilot, drill)
+        assert drill.mode == "choice"
+        first = drill.choice.options
+        seen = []
+        for _ in range(3):  # choice → self → listening → choice, a minute apart
+            clock.advance(minutes=1)
+            await pilot.press("m")
+            await pilot.pause()
+            if drill.choice is not None:
+                seen.append(drill.choice.options)
+        assert drill.mode == "choice" and seen and all(options == first for options in seen), (first, seen)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from datetime import datetime
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -61,9 +62,11 @@ class DrillScreen(Screen):
         self._load(self.session.next())
 
     # -- the card and its mode -------------------------------------------------------------------
-    def _load(self, prompt: Prompt | None, mode: str | None = None) -> None:
-        """Show `prompt` (fresh, unanswered) in `mode`, or in the mode chosen for it."""
+    def _load(self, prompt: Prompt | None, mode: str | None = None, asked_at: datetime | None = None) -> None:
+        """Show `prompt` (fresh, unanswered) in `mode`, or in the mode chosen for it. `asked_at` seeds its options:
+        when the card was first shown, so switching modes brings back the same options, not new ones."""
         self.prompt, self.phase, self.shown_at = prompt, ASK, time.monotonic()
+        self.asked_at = asked_at or self.app.clock()
         self.score = self.choice = self.picked = self.proposed = self.blocked = None
         self._fresh = True
         if prompt is None:
@@ -77,7 +80,7 @@ class DrillScreen(Screen):
         if self.mode == modes.LISTENING:
             self.blocked = blocked if recognise else self.app.audio.blocker(clip)
         if self.mode in (modes.CHOICE, modes.LISTENING):
-            self.choice = self.maker.for_prompt(prompt, self.app.clock())
+            self.choice = self.maker.for_prompt(prompt, self.asked_at)
 
     @property
     def revealed(self) -> bool:
@@ -266,7 +269,7 @@ class DrillScreen(Screen):
         mode = modes.next_mode(self.mode, self.prompt.direction)
         self.preferred[self.prompt.direction] = mode
         shown_at = self.shown_at
-        self._load(self.prompt, mode)
+        self._load(self.prompt, mode, self.asked_at)
         self.shown_at = shown_at
         self.show()
         if self.mode == modes.LISTENING:
