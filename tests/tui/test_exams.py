@@ -106,7 +106,9 @@ async def test_a_trainee_sits_an_exam_and_the_clock_submits_it(programme, clock)
         await pilot.pause()
         sitting = app.screen
         assert isinstance(sitting, ExamScreen)
-        assert "剩余时间 20:00" in text(app, "#exam-timer") and "第 1/4 题" in text(app, "#exam-head")
+        assert "剩余时间 20:00" in text(app, "#exam-timer") and "（1/4）" in text(app, "#exam-head")
+        head, first = text(app, "#exam-head"), app.screen.question
+        assert f"第 {first.number} 题（1/4）" in head  # the item's paper number, as results show it
         answers = {key[q.item_id]["answer"] for q in sitting.questions}
         for _ in range(2):  # answer two items rightly; the screen never says right or wrong
             q = sitting.question

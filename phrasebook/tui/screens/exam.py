@@ -136,7 +136,8 @@ class ExamScreen(Screen):
         lang = t(f"lang.{q.lang}")
         answered = sum(1 for x in self.questions if x.answered)
         self.query_one("#exam-head", Static).update(t("exam_tui.head", title=self.exam.title, n=q.number,
-                                                      total=len(self.questions), answered=answered))
+                                                      k=self.index + 1, total=len(self.questions),
+                                                      answered=answered))
         self.blocked = self.app.audio.blocker(Utterance(q.lang, q.prompt)) if q.mode == LISTENING else None
         if q.mode == TYPED:
             ask = t("typed.ask", lang=lang)
