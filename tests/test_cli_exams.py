@@ -121,3 +121,28 @@ def test_an_export_into_a_missing_folder_is_one_sentence(run, tmp_path):
     out = run("trainee", "export", str(missing / "roster.xlsx"))
     assert out.exit_code == 1 and f"无法写入 {missing / 'roster.xlsx'}：文件夹 {missing} 不存在" in out.output
     assert not missing.parent.exists()
+
+
+def test_results_table_has_the_unanswered_column_and_follows_table(run, db_path):
+    """Each item's counts add up to those who sat; --table picks one table for the terminal too."""
+    setup(run)
+    assert run(*CREATE).exit_code == 0
+    store = open_store(db_path)
+    try:  # C1 answers only the first item asked
+        attempt = start(store, get_exam(store, "迎检考核"), find_person(store, "C1"), now=utcnow())
+        first = questions(store, attempt)[0]
+        if first.mode == "typed":
+            answer(store, attempt, first, typed="Hello", now=utcnow())
+        else:
+            answer(store, attempt, first, picked=0, now=utcnow())
+        submit(store, get_attempt(store, attempt.id), now=utcnow())
+    finally:
+        store.close()
+    both = run("exam", "results", "1").output
+    assert "工号" in both and "未答" in both
+    items = run("exam", "results", "1", "--table", "items").output
+    assert "未答" in items and "工号" not in items and "逐题难度" in items
+    rows = [line.split() for line in items.splitlines() if line.strip()[:1].isdigit()]
+    assert len(rows) == 4 and sorted(r[-1] for r in rows) == ["0", "1", "1", "1"]  # 未答, last column
+    trainees = run("exam", "results", "1", "--table", "trainees").output
+    assert "工号" in trainees and "逐题难度" not in trainees
