@@ -396,3 +396,30 @@ async def test_f4_plays_the_question_while_typing_an_answer(programme, clock):
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen.query_one("#exam-input").value == "p"
+
+
+async def test_best_result_on_an_exam_not_yet_sat_says_so_for_the_exam_highlighted(programme, clock):
+    """`r` names the exam under the cursor — also after coming back from a confirmation (the list is redrawn)."""
+    app = programme
+    set_exam(app, clock)
+    set_exam(app, clock, title="口语复核")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.push_screen(HomeScreen(find_person(app.store, "C1")))
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExamListScreen)
+        await pilot.press("r")
+        await pilot.pause()
+        first, second = (s.exam.title for s in app.screen.standings)
+        assert [n.message for n in app._notifications] == [f"“{first}”还没有交卷的作答"]
+        app.clear_notifications()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen) and app.screen.heading == second
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == [f"“{second}”还没有交卷的作答"]
