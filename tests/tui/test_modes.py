@@ -266,3 +266,35 @@ async def test_switching_modes_keeps_the_cards_options(db_path, mini_decks, cloc
             if drill.choice is not None:
                 seen.append(drill.choice.options)
         assert drill.mode == "choice" and seen and all(options == first for options in seen), (first, seen)
+
+
+async def test_dialogue_key_bar_fits_and_offers_only_what_works_now(db_path, mini_decks, clock):
+    """At 100 columns the bar ends with Esc and its label; grading keys only once a reply is answered."""
+    from rich.cells import cell_len
+
+    app = make_app(db_path, clock=clock, decks_dir=mini_decks)
+    async with app.run_test(size=(100, 36)) as pilot:
+        person = create_person(app.store, name="王芳", staff_no="C1")
+        await app.push_screen(HomeScreen(person))
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        app.screen.dismiss("scenario:identity")  # a clerk line, then the applicant's answer
+        await pilot.pause()
+        dialogue = app.screen
+
+        def bar() -> str:
+            shown = text(app, "#keys")
+            assert cell_len(shown) <= 100 and shown.rstrip().endswith("结束练习"), shown
+            return shown
+
+        asking = bar()  # typing the reply: F-keys, no grades
+        assert "F3" in asking and "F4" in asking and "F1" in asking and "1-4" not in asking
+        dialogue.query_one("#typed-input").value = "May I see your passport, please?"
+        await pilot.press("enter")
+        answered = bar()
+        assert "1-4" in answered and " r " in answered
+        await pilot.press("enter")
+        applicant = bar()
+        assert dialogue.session.current.speaker == "applicant"
+        assert "1-4" not in applicant and " r " not in applicant and "显示意思" in applicant
