@@ -377,9 +377,12 @@ async def test_the_result_scrolls_from_the_keyboard_for_the_trainee_and_for_staf
         await _scrolls_from_the_keyboard(pilot, app)
 
 
-async def test_f4_plays_the_question_while_typing_an_answer(programme, clock):
+async def test_f4_plays_the_question_while_typing_an_answer(programme, clock, monkeypatch):
     """`p` is a letter in the answer box; F4 says the Chinese question (there is no clip: it offers one)."""
+    from phrasebook.audio.player import ENV_PLAYER
     from phrasebook.tui.audio import OfferScreen
+
+    monkeypatch.setenv(ENV_PLAYER, "true")  # a machine that could play the clip once made
 
     app = programme
     set_exam(app, clock, modes=["typed"], items=2)
@@ -423,3 +426,28 @@ async def test_best_result_on_an_exam_not_yet_sat_says_so_for_the_exam_highlight
         await pilot.press("r")
         await pilot.pause()
         assert [n.message for n in app._notifications] == [f"“{second}”还没有交卷的作答"]
+
+
+async def test_a_listening_item_here_without_a_player_does_not_offer_to_make_the_clip(programme, clock, monkeypatch,
+                                                                                     tmp_path):
+    """No clip and nothing to play one with: say why it is shown as text, and p does not build an unheard clip."""
+    from phrasebook.audio.player import ENV_PLAYER
+    from phrasebook.tui.audio import OfferScreen
+
+    monkeypatch.delenv(ENV_PLAYER, raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))  # no player installed
+    app = programme
+    set_exam(app, clock, modes=["listening"], items=2)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.push_screen(HomeScreen(find_person(app.store, "C1")))
+        await pilot.pause()
+        await pilot.press("e", "enter", "enter")
+        await pilot.pause()
+        sitting = app.screen
+        assert sitting.question.mode == "listening" and sitting.blocked == "no_player"
+        assert "没有可用的播放器" in text(app, "#ask") and "按 p" not in text(app, "#ask")
+        await pilot.press("p")
+        await pilot.pause()
+        assert app.screen is sitting and not isinstance(app.screen, OfferScreen)
+        assert any("播放器" in n.message for n in app._notifications)

@@ -64,7 +64,8 @@ def last_review(store):
     return store.row("SELECT mode, rating, card_id FROM reviews ORDER BY id DESC LIMIT 1")
 
 
-async def test_typed_choice_and_listening_fallback_with_mode_switches(db_path, mini_decks, clock):
+async def test_typed_choice_and_listening_fallback_with_mode_switches(db_path, mini_decks, clock, played):  # noqa: F811
+    """(`played`: a machine that can play sound, so a missing clip is what keeps listening from being heard.)"""
     app = make_app(db_path, clock=clock, decks_dir=mini_decks)
     async with app.run_test(size=SIZE) as pilot:
         person = studied(app.store, clock)
@@ -206,7 +207,7 @@ async def test_dialogue_from_home_scores_each_reply_and_feeds_fsrs(db_path, mini
     assert doctor_agrees(db_path)
 
 
-async def test_undo_play_and_help_are_in_reach_while_typing(db_path, mini_decks, clock):
+async def test_undo_play_and_help_are_in_reach_while_typing(db_path, mini_decks, clock, played):  # noqa: F811
     """In the answer box u/p/? are letters: Ctrl+Z undoes, F4 plays, F1 helps — and the key bar says so."""
     from phrasebook.tui.audio import OfferScreen
     from phrasebook.tui.screens.help import HelpScreen
