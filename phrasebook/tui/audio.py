@@ -65,6 +65,8 @@ class AudioControl:
         elif offer:
             self.app.push_screen(OfferScreen(utterance.lang),
                                  lambda yes: self._make_and_play(utterance) if yes else None)
+        elif reason := self._unheard():
+            self._tell_once(reason, t(f"audio.play.{reason}", detail=""))
         else:
             self._tell_once("missing", t("audio.tui.missing"))
 

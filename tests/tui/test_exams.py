@@ -451,3 +451,4 @@ async def test_a_listening_item_here_without_a_player_does_not_offer_to_make_the
         await pilot.pause()
         assert app.screen is sitting and not isinstance(app.screen, OfferScreen)
         assert any("播放器" in n.message for n in app._notifications)
+        assert not any("按 p" in n.message for n in app._notifications)  # nor on autoplay
