@@ -47,6 +47,20 @@ UNITS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
 TENS = ("thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 NUMBER_WORDS = {w: str(i) for i, w in enumerate(UNITS)} | {w: str(30 + 10 * i) for i, w in enumerate(TENS)}
 NUMBER_RE = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b")
+# Clock times in one form: 10am = 10 a.m. = 10 AM, 9:30am = 9:30 a.m. (applied after casefolding).
+TIME_RE = re.compile(r"(\d)\s*([ap])\.?\s?m\b\.?")
+# Negations: an answer that drops or adds one says the opposite (wrong information, never a slip). Words are
+# matched on normalised tokens (can't → cannot, don't → do not); dont/cant typed without the apostrophe count.
+NEGATION_WORDS = {
+    "en": frozenset({"not", "cannot", "never", "no", "nor", "neither", "none", "nothing", "nobody", "nowhere",
+                     "dont", "doesnt", "didnt", "cant", "wont", "isnt", "arent", "wasnt", "werent", "havent",
+                     "hasnt", "hadnt", "wouldnt", "shouldnt", "couldnt", "mustnt", "neednt"}),
+    "ru": frozenset({"не", "ни", "нет", "нельзя", "никогда", "ничего", "никто", "нигде", "никак", "никакой",
+                     "никакие", "никаких"}),
+    "ko": frozenset({"안", "못"}),
+}
+# Where a negation is part of a word (Japanese verb endings, Korean 않다/없다/아니다/-지 마세요): counted as text.
+NEGATION_MARKS = {"ja": ("ない", "なかっ", "ません", "ずに"), "ko": ("않", "없", "아니", "마세요", "마십시오")}
 
 
 class Outcome(StrEnum):
@@ -103,6 +117,7 @@ def _expand_english(text: str) -> str:
     for pattern, repl in SUFFIXES:
         text = pattern.sub(repl, text)
     text = NUMBER_RE.sub(lambda m: NUMBER_WORDS[m.group(1)], text)
+    text = TIME_RE.sub(r"\1 \2m", text)
     return CAN_NOT.sub("cannot", text)
 
 
@@ -160,7 +175,8 @@ def word_diff(typed: str, expected: str, lang: str) -> tuple[DiffPart, ...]:
 def _slips_only(typed: str, expected: str, lang: str) -> bool:
     """Is every word typed in place of an expected one a misspelling (within one edit — a swap of two letters
     is one — per four letters, at least one) rather than another word? A different number is never a slip:
-    6 months for 5 months, window 8 for window 9 is wrong information at the counter."""
+    6 months for 5 months, window 8 for window 9 is wrong information at the counter (nor is a dropped "not":
+    see negations())."""
     for op, a, b in _compare(typed, expected, lang):
         if op == "replace":
             keys = "".join(k for k, _d in a), "".join(k for k, _d in b)
@@ -170,6 +186,13 @@ def _slips_only(typed: str, expected: str, lang: str) -> bool:
             if not any(OSA.distance(x, y) <= max(1, max(len(x), len(y)) // 4) for x, y in (keys, shown)):
                 return False
     return True
+
+
+def negations(text: str, lang: str) -> int:
+    """How many negations the answer has (not, never, не, ない, 않…): a different count reverses the meaning."""
+    key = normalise(text, lang)
+    words = NEGATION_WORDS.get(lang, frozenset())
+    return sum(w in words for w in key.split()) + sum(key.count(mark) for mark in NEGATION_MARKS.get(lang, ()))
 
 
 def _squash(text: str) -> str:
@@ -189,6 +212,7 @@ def score(typed: str, expected: str, lang: str, alternatives: tuple[str, ...] | 
             best, best_sim = target, similarity
     if best_sim < ALMOST_AT:  # another sentence: the trainee is shown the answer, a diff would be noise
         return Score(Outcome.WRONG, round(best_sim, 1), best)
-    outcome = Outcome.ALMOST if _slips_only(typed, best, lang) else Outcome.WRONG
+    slip = negations(typed, lang) == negations(best, lang) and _slips_only(typed, best, lang)
+    outcome = Outcome.ALMOST if slip else Outcome.WRONG
     return Score(outcome, round(best_sim, 1), best, word_diff(typed, best, lang))
 

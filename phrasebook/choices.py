@@ -1,6 +1,7 @@
 """Multiple choice: the right answer among distractors a clerk could plausibly confuse with it.
 
-Distractors come from the same scenario and are of similar length (so neither topic nor length gives the
+Distractors are lines the same side says (the card shows who speaks: an applicant's line among clerk lines is
+eliminated at a glance), from the same scenario and of similar length (so neither topic nor length gives the
 answer away), falling back to other scenarios when a scenario is too small. No two options read the same after
 normalising (phrasebook.answers.normalise). The draw is seeded, so one card at one moment always gets the
 same options — an exam can rebuild exactly what was shown.
@@ -23,6 +24,7 @@ class Candidate:
     key: str       # identifies the phrase (deck/phrase id)
     scenario: str
     text: str      # what the option says: the foreign phrase, or the Chinese meaning
+    speaker: str = ""  # clerk | applicant: who says it
 
 
 @dataclass(frozen=True)
@@ -46,13 +48,13 @@ def build(answer: Candidate, pool: Sequence[Candidate], *, lang: str, seed: str,
     rng = random.Random(seed)
     taken = {normalise(answer.text, lang)} | {normalise(a, lang) for a in accepted}
     length = len(normalise(answer.text, lang))
-    tiers: list[list[tuple[Candidate, str]]] = [[], [], [], []]
+    tiers: list[list[tuple[Candidate, str]]] = [[] for _ in range(8)]
     for c in pool:
         norm = normalise(c.text, lang)
         if c.key == answer.key or norm in taken or not norm:
             continue
         same, similar = c.scenario == answer.scenario, _similar(len(norm), length)
-        tiers[(0 if similar else 2) + (0 if same else 1)].append((c, norm))
+        tiers[(0 if c.speaker == answer.speaker else 4) + (0 if similar else 2) + (0 if same else 1)].append((c, norm))
     chosen: list[Candidate] = []
     for tier in tiers:
         rng.shuffle(tier)

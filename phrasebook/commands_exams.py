@@ -106,8 +106,7 @@ def register(cli: click.Group, group_cls: type[click.Group]) -> None:
     @click.argument("which", metavar="EXAM")
     @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
                   help=t("exam_cli.help.format"))
-    @click.option("--table", "table", type=click.Choice(TABLES), default="trainees", show_default=True,
-                  help=t("exam_cli.help.table"))
+    @click.option("--table", "table", type=click.Choice(TABLES), help=t("exam_cli.help.table"))
     @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help=t("cli.people_help.output"))
     @click.pass_obj
     def exam_results_cmd(opts, which, fmt, table, output) -> None:
@@ -120,9 +119,9 @@ def register(cli: click.Group, group_cls: type[click.Group]) -> None:
             raise PhrasebookError("report.err.xlsx_needs_file")
         store = opts.store(sync=False)
         results = er.exam_results(store, get_exam(store, which), now=utcnow())
-        sheet = er.trainee_sheet(results) if table == "trainees" else er.item_sheet(results)
+        sheet = er.item_sheet(results) if table == "items" else er.trainee_sheet(results)
         if fmt == "table":
-            _print_results(results, er)
+            _print_results(results, er, table)
             return
         if fmt == "json":
             emit_json(er.to_json(results), output)
@@ -146,15 +145,18 @@ def register(cli: click.Group, group_cls: type[click.Group]) -> None:
         click.echo(t("exam_cli.deleted", id=e.id, title=e.title))
 
 
-def _print_results(results, er) -> None:
+def _print_results(results, er, table: str | None) -> None:
+    """The headline, then the trainees' table, the items' table, or (no --table) both."""
     from phrasebook.commands_people import _table
 
     r = results
     click.echo(t("exam_cli.results_header", title=r.exam.title, cohort=r.exam.cohort_name, **er.headline(r)))
-    trainees = er.trainee_sheet(r)
-    keep = (0, 1, 2, 3, 4, 5, 7, 8)
-    _table([trainees.headers[i] for i in keep], [[row[i] for i in keep] for row in as_text(trainees)])
-    items = er.item_sheet(r)
-    keep = (0, 3, 4, 5, 6, 7, 8, 9)
-    click.echo("\n" + items.title)
-    _table([items.headers[i] for i in keep], [[row[i] for i in keep] for row in as_text(items)])
+    if table != "items":
+        trainees = er.trainee_sheet(r)
+        keep = (0, 1, 2, 3, 4, 5, 7, 8)
+        _table([trainees.headers[i] for i in keep], [[row[i] for i in keep] for row in as_text(trainees)])
+    if table != "trainees":
+        items = er.item_sheet(r)
+        keep = (0, 3, 4, 5, 6, 7, 8, 9, 10)  # …right, almost, wrong, unanswered: they add up to those who sat
+        click.echo("\n" + items.title)
+        _table([items.headers[i] for i in keep], [[row[i] for i in keep] for row in as_text(items)])

@@ -142,7 +142,9 @@ def emit_json(data: object, output: Path | None) -> None:
     """JSON to the file, or to stdout."""
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if output:
-        output.write_text(text, encoding="utf-8")
+        from phrasebook.sheets import write_text
+
+        write_text(output, text)
     else:
         sys.stdout.write(text)
 

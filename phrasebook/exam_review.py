@@ -67,9 +67,10 @@ def review(store: Store, attempt: Attempt, *, viewer: Person | None, now: dateti
         options = json.loads(r["options"])
         given = r["typed"] if r["mode"] == TYPED else (options[r["picked"]] if r["picked"] is not None else None)
         m = mark_row(r)
-        items.append(ReviewItem(number=r["position"] + 1, mode=r["asked"] or r["mode"], lang=r["lang"],
+        items.append(ReviewItem(number=r["paper"] + 1, mode=r["asked"] or r["mode"], lang=r["lang"],
                                 direction=r["direction"], prompt=r["prompt"], prompt_aid=r["prompt_aid"], given=given,
                                 outcome=Outcome(r["outcome"]), points=r["points"],
                                 right_answer=r["answer"] if shown else None,
                                 typed_score=m.typed_score if shown else None))
+    items.sort(key=lambda i: i.number)  # paper order, numbered as results and staff number them
     return AttemptReview(exam=exam, attempt=attempt, items=tuple(items), answers_shown=shown)

@@ -97,7 +97,7 @@ class Question:
     """One item as the trainee's screen shows it during the attempt: no right answer in here."""
 
     item_id: int
-    number: int                # 1-based, in this attempt's order
+    number: int                # the item's number on the paper (as results and staff number it), 1-based
     mode: str                  # typed | choice | listening
     lang: str
     direction: str
@@ -117,7 +117,7 @@ def questions(store: Store, attempt: Attempt) -> list[Question]:
     for r in q.questions(store, attempt.id):
         options, shown = json.loads(r["options"]), json.loads(r["shown"])
         picked = shown.index(r["picked"]) if r["picked"] is not None else None
-        out.append(Question(item_id=r["item_id"], number=r["position"] + 1, mode=r["mode"], lang=r["lang"],
+        out.append(Question(item_id=r["item_id"], number=r["paper"] + 1, mode=r["mode"], lang=r["lang"],
                             direction=r["direction"], prompt=r["prompt"], prompt_aid=r["prompt_aid"],
                             options=tuple(options[i] for i in shown), typed=r["typed"], picked=picked))
     return out

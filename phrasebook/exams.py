@@ -170,8 +170,9 @@ def draw_items(pool: Sequence[PoolEntry], *, modes: Sequence[str], count: int, s
                options_from: Callable[[str, str], list[Candidate]]) -> list[dict]:
     """`count` items from `pool`, the same for the same seed: languages take turns (an English + Russian exam
     has as many of each as can be), each item's mode is drawn among those that fit it, and choice/listening
-    options come from `choices.build` (same scenario, similar length), seeded per item. `options_from(lang,
-    side)` gives the phrases options may be drawn from (side "text": foreign phrases; "zh": Chinese meanings)."""
+    options come from `choices.build` (same speaker, same scenario, similar length), seeded per item.
+    `options_from(lang, side)` gives the phrases options may be drawn from (side "text": foreign phrases; "zh":
+    Chinese meanings)."""
     rng = random.Random(f"exam-draw|{seed}")
     by_lang: dict[str, list[PoolEntry]] = {}
     for entry in pool:
@@ -203,7 +204,7 @@ def draw_items(pool: Sequence[PoolEntry], *, modes: Sequence[str], count: int, s
         else:
             side, lang = ("text", e.lang) if e.direction == "produce" else ("zh", "zh")
             others = [c for c in options_from(e.lang, side) if side == "zh" or (e.lang, c.key) not in typed_keys]
-            choice = build(Candidate(key, e.scenario, item["answer"]), others, lang=lang,
+            choice = build(Candidate(key, e.scenario, item["answer"], e.speaker), others, lang=lang,
                            seed=f"{seed}|{position}|{key}|{e.lang}", accepted=e.alternatives if side == "text" else ())
             item |= {"options": json.dumps(list(choice.options), ensure_ascii=False), "correct": choice.correct}
         items.append(item)
@@ -222,7 +223,7 @@ def _options_from(store: Store) -> Callable[[str, str], list[Candidate]]:
 
     def options_from(lang: str, side: str) -> list[Candidate]:
         if (lang, side) not in pools:
-            pools[(lang, side)] = [Candidate(f"{r['deck_id']}/{r['phrase_id']}", r["scenario"], r[side])
+            pools[(lang, side)] = [Candidate(f"{r['deck_id']}/{r['phrase_id']}", r["scenario"], r[side], r["speaker"])
                                    for r in pq.phrase_pool(store, lang)]
         return pools[(lang, side)]
 

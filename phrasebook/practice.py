@@ -127,7 +127,8 @@ class ChoiceMaker:
 
     def _pool(self, lang: str, side: str) -> list[Candidate]:
         if (lang, side) not in self._pools:
-            self._pools[(lang, side)] = [Candidate(f"{r['deck_id']}/{r['phrase_id']}", r["scenario"], r[side])
+            self._pools[(lang, side)] = [Candidate(f"{r['deck_id']}/{r['phrase_id']}", r["scenario"], r[side],
+                                                   r["speaker"])
                                          for r in pq.phrase_pool(self.store, lang)]
         return self._pools[(lang, side)]
 
@@ -137,8 +138,8 @@ class ChoiceMaker:
         answer_key = f"{prompt.deck_id}/{prompt.phrase_id}"
         seed = f"{prompt.card_id}|{iso(at)}"
         if prompt.direction == "produce":
-            answer = Candidate(answer_key, prompt.scenario, prompt.text)
+            answer = Candidate(answer_key, prompt.scenario, prompt.text, prompt.speaker)
             return build(answer, self._pool(prompt.lang, "text"), lang=prompt.lang, seed=seed,
                          accepted=prompt.alternatives)
-        answer = Candidate(answer_key, prompt.scenario, prompt.zh)
+        answer = Candidate(answer_key, prompt.scenario, prompt.zh, prompt.speaker)
         return build(answer, self._pool(prompt.lang, "zh"), lang="zh", seed=seed)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -117,12 +118,28 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+@contextmanager
+def writing(path: Path) -> Iterator[None]:
+    """Turn a file that cannot be written (missing folder, no permission, disk full) into one sentence naming it."""
+    try:
+        yield
+    except FileNotFoundError:
+        raise PhrasebookError("export.err.no_folder", file=path, folder=Path(path).parent) from None
+    except OSError as err:
+        raise PhrasebookError("export.err.write", file=path, error=err.strerror or err) from None
+
+
+def write_text(path: Path, text: str) -> None:
+    with writing(path):
+        Path(path).write_text(text, encoding="utf-8")
+
+
 def write_csv(path: Path | io.StringIO, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
     """CSV with a UTF-8 BOM when written to a file, so Excel on Chinese Windows opens it without mojibake."""
     if isinstance(path, io.StringIO):
         _write_csv_rows(path, headers, rows)
         return
-    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+    with writing(path), open(path, "w", encoding="utf-8-sig", newline="") as fh:
         _write_csv_rows(fh, headers, rows)
 
 
@@ -160,4 +177,5 @@ def write_xlsx(path: Path, sheets: Sequence[Sheet]) -> None:
             if index in spec.formats:
                 for (cell,) in ws.iter_rows(min_row=2, min_col=index + 1, max_col=index + 1):
                     cell.number_format = spec.formats[index]
-    book.save(path)
+    with writing(path):
+        book.save(path)

@@ -145,3 +145,47 @@ def test_numbers_typed_as_words_are_right_but_a_different_number_is_wrong():
     assert wrong.outcome is Outcome.WRONG and wrong.similarity > 95  # one character, but the wrong fact
     assert score(expected.replace("6", "seven"), expected, "en").outcome is Outcome.WRONG
     assert score(expected.replace("passport", "pasport"), expected, "en").outcome is Outcome.ALMOST
+
+
+@pytest.mark.parametrize(("phrase_id", "lang", "typed"), [
+    ("appointment-012", "en", "If you miss 3 bookings in a month, you can book again for 30 days."),
+    ("greeting-021", "en", "I have an appointment. Can I still be seen today?"),
+    ("acceptance-014", "en", "Once you sign the commitment letter, you will need to submit this certificate."),
+    ("progress-003", "en", "Working days include weekends or public holidays."),
+    ("documents-015", "ru", "Извините, перевод, сделанный вами, мы принять можем"),
+])
+def test_a_dropped_negation_is_wrong_never_almost(phrase_id, lang, typed):
+    """Without its "not" the sentence says the opposite: wrong information at the counter, like a wrong number."""
+    result = score(typed, tr(phrase_id, lang), lang, alts(phrase_id, lang))
+    assert result.similarity > 90 and result.outcome is Outcome.WRONG, result
+
+
+def test_an_added_negation_is_wrong_and_a_negation_kept_through_a_slip_is_almost():
+    expected = tr("greeting-020", "en")  # I have an appointment at 10 a.m.
+    assert score("I don't have an appointment at 10 a.m.", expected, "en").outcome is Outcome.WRONG
+    assert score("I never have an appointment at 10 a.m.", expected, "en").outcome is Outcome.WRONG
+    negated = tr("greeting-021", "en")  # I don't have an appointment. Can I still be seen today?
+    assert score("I dont have an apointment. Can I still be seen today?", negated, "en").outcome is Outcome.ALMOST
+    assert score("I don't have an appointment. Can I be seen today?", negated, "en").outcome is Outcome.ALMOST
+    russian = tr("documents-015", "ru")
+    assert score("Извените, перевод, сделанный вами, мы принять не можем", russian, "ru").outcome is Outcome.ALMOST
+
+
+@pytest.mark.parametrize(("phrase_id", "lang", "typed"), [
+    ("appointment-012", "ja", "1か月に3回予約して来なかった場合、30日間予約できます。"),
+    ("greeting-021", "ja", "予約しているんですが、今日手続きできますか？"),
+    ("appointment-012", "ko", "한 달에 세 번 예약하고 오지 않으시면 30일간 예약하실 수 있습니다."),
+    ("greeting-021", "ko", "예약을 했는데 오늘 할 수 있어요?"),
+])
+def test_japanese_and_korean_negative_forms_count_too(phrase_id, lang, typed):
+    """Typing is offered in ja/ko as well: a dropped ない/ません or 않/없/안 reverses the sentence there too."""
+    assert score(typed, tr(phrase_id, lang), lang, alts(phrase_id, lang)).outcome is Outcome.WRONG
+
+
+@pytest.mark.parametrize("typed", ["I have an appointment at 10am", "I have an appointment at 10 am",
+                                   "I have an appointment at 10 AM.", "I have an appointment at 10 a.m"])
+def test_times_are_compared_in_one_form(typed):
+    assert score(typed, tr("greeting-020", "en"), "en").outcome is Outcome.RIGHT
+    assert score("There's still a slot tomorrow from 9 to 9:30am", tr("appointment-004", "en"),
+                 "en").outcome is Outcome.RIGHT
+    assert score("I have an appointment at 11am", tr("greeting-020", "en"), "en").outcome is Outcome.WRONG

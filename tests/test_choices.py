@@ -15,7 +15,7 @@ PHRASES = [p for d in load_decks(paths.decks_dir()) for p in d.phrases]
 
 
 def pool(lang: str) -> list[Candidate]:
-    return [Candidate(p.id, p.scenario, p.zh if lang == "zh" else p.translations[lang]) for p in PHRASES]
+    return [Candidate(p.id, p.scenario, p.zh if lang == "zh" else p.translations[lang], p.speaker) for p in PHRASES]
 
 
 def similar(a: str, b: str, lang: str) -> bool:
@@ -24,6 +24,7 @@ def similar(a: str, b: str, lang: str) -> bool:
 
 
 def test_every_phrase_gets_four_distinct_options_from_its_scenario_of_similar_length():
+    """…said by the same side (see below) whenever the scenario has three such lines."""
     for lang in ("en", "ru", "ja", "ko", "zh"):
         candidates = pool(lang)
         by_id = {c.key: c for c in candidates}
@@ -36,7 +37,7 @@ def test_every_phrase_gets_four_distinct_options_from_its_scenario_of_similar_le
             wrong = [by_id[k] for i, k in enumerate(choice.keys) if i != choice.correct]
             assert not {normalise(a, lang) for a in alternatives} & {normalise(w.text, lang) for w in wrong}
             peers = [c for c in candidates if c.scenario == answer.scenario and c.key != answer.key
-                     and similar(c.text, answer.text, lang)]
+                     and c.speaker == answer.speaker and similar(c.text, answer.text, lang)]
             if len({normalise(c.text, lang) for c in peers} - {normalise(answer.text, lang)}) >= 3:
                 assert all(w.scenario == answer.scenario and similar(w.text, answer.text, lang) for w in wrong), \
                     (lang, answer.key)
@@ -77,4 +78,31 @@ def test_choice_maker_on_a_real_database(real_db, clock):
     recognise = session._prompt(store.row("SELECT * FROM cards WHERE id = ?", (row[0],)))
     meaning = maker.for_prompt(recognise, clock())
     assert meaning.options[meaning.correct] == recognise.zh  # the meaning is chosen in Chinese
+    store.close()
+
+
+def test_wrong_options_are_lines_the_same_speaker_says():
+    """The card says who speaks ("办事群众说"): an option the other side would say is eliminated at a glance."""
+    for lang in ("en", "ru", "zh"):
+        candidates = pool(lang)
+        by_id = {c.key: c for c in candidates}
+        for answer in candidates:
+            choice = build(answer, candidates, lang=lang, seed=f"{answer.key}|s")
+            assert {by_id[k].speaker for k in choice.keys} == {answer.speaker}, (lang, answer.key, choice.options)
+
+
+def test_choice_maker_offers_only_the_applicants_lines_for_an_applicants_line(real_db, clock):
+    store = open_store(real_db)
+    person = create_person(store, name="王芳", staff_no="C1", settings=StudySettings(languages=("en",)))
+    session = DrillSession(store, person, clock=clock)
+    speakers = {r["zh"]: r["speaker"] for r in store.rows("SELECT zh, speaker FROM phrases")}
+    texts = {r["text"]: r["speaker"] for r in store.rows(
+        "SELECT t.text, p.speaker FROM translations t JOIN phrases p ON p.pk = t.phrase_pk WHERE t.lang = 'en'")}
+    maker = ChoiceMaker(store)
+    for direction, side in (("recognise", speakers), ("produce", texts)):
+        for row in store.rows("SELECT * FROM cards WHERE person_id = ? AND direction = ? LIMIT 20",
+                              (person.id, direction)):
+            prompt = session._prompt(row)
+            choice = maker.for_prompt(prompt, clock())
+            assert {side[o] for o in choice.options} == {prompt.speaker}, (prompt.zh, choice.options)
     store.close()

@@ -104,3 +104,45 @@ def test_english_messages(run):  # (help texts follow the language the process s
     setup(run)
     result = run("--ui-lang", "en", *CREATE[:-8], "--minutes", "0", *CREATE[-6:])
     assert "Time limit (minutes) must be a whole number from 1 to 240" in result.output
+
+
+def test_an_export_into_a_missing_folder_is_one_sentence(run, tmp_path):
+    """Every export names the file it cannot write and why, exit 1, never a traceback."""
+    setup(run)
+    assert run(*CREATE).exit_code == 0
+    missing = tmp_path / "nonexist" / "dir"
+    for args, name in ((("exam", "results", "1", "--format", "xlsx"), "x.xlsx"),
+                       (("exam", "results", "1", "--format", "csv"), "x.csv"),
+                       (("exam", "results", "1", "--format", "json"), "x.json"),
+                       (("report", "--format", "xlsx"), "r.xlsx"), (("report", "--format", "csv"), "r.csv"),
+                       (("report", "--format", "json"), "r.json")):
+        out = run(*args, "-o", str(missing / name))
+        assert out.exit_code == 1 and f"无法写入 {missing / name}：文件夹 {missing} 不存在" in out.output, out.output
+    out = run("trainee", "export", str(missing / "roster.xlsx"))
+    assert out.exit_code == 1 and f"无法写入 {missing / 'roster.xlsx'}：文件夹 {missing} 不存在" in out.output
+    assert not missing.parent.exists()
+
+
+def test_results_table_has_the_unanswered_column_and_follows_table(run, db_path):
+    """Each item's counts add up to those who sat; --table picks one table for the terminal too."""
+    setup(run)
+    assert run(*CREATE).exit_code == 0
+    store = open_store(db_path)
+    try:  # C1 answers only the first item asked
+        attempt = start(store, get_exam(store, "迎检考核"), find_person(store, "C1"), now=utcnow())
+        first = questions(store, attempt)[0]
+        if first.mode == "typed":
+            answer(store, attempt, first, typed="Hello", now=utcnow())
+        else:
+            answer(store, attempt, first, picked=0, now=utcnow())
+        submit(store, get_attempt(store, attempt.id), now=utcnow())
+    finally:
+        store.close()
+    both = run("exam", "results", "1").output
+    assert "工号" in both and "未答" in both
+    items = run("exam", "results", "1", "--table", "items").output
+    assert "未答" in items and "工号" not in items and "逐题难度" in items
+    rows = [line.split() for line in items.splitlines() if line.strip()[:1].isdigit()]
+    assert len(rows) == 4 and sorted(r[-1] for r in rows) == ["0", "1", "1", "1"]  # 未答, last column
+    trainees = run("exam", "results", "1", "--table", "trainees").output
+    assert "工号" in trainees and "逐题难度" not in trainees

@@ -128,3 +128,25 @@ def test_json_and_the_overview_sheet(store, clock, results):  # noqa: F811
     assert [i["facility"] for i in data["items"]] == [1.0, 1.0, 0.5, 0.5]
     overview = summary_sheet(all_results(store, now=clock()))
     assert [r[1] for r in overview.rows] == ["英语俄语考核"]
+
+
+def test_items_carry_their_paper_number_in_the_sitting_the_review_and_the_results(store, people, clock):  # noqa: F811
+    """A trainer and a trainee talking about "item 3" mean the same item, whatever order the attempt asked in."""
+    from phrasebook.exam_review import review
+
+    exam = define(store, people["c12"], clock, modes=["choice"], items=6)
+    key = key_of(store, exam)
+    attempt = start(store, exam, people["C1"], now=clock())
+    asked = questions(store, attempt)
+    assert [key[q.item_id]["position"] for q in asked] != sorted(key[q.item_id]["position"] for q in asked)
+    assert all(q.number == key[q.item_id]["position"] + 1 for q in asked)  # shuffled order, paper numbers
+    answer(store, attempt, asked[0], picked=wrong_option(key[asked[0].item_id], asked[0]), now=clock())
+    attempt = submit(store, attempt, now=clock())
+    seen = review(store, attempt, viewer=people["C1"], now=clock())
+    paper = {i["position"] + 1: i["prompt"] for i in key.values()}
+    assert [i.number for i in seen.items] == list(range(1, 7))  # listed in paper order
+    assert all(paper[i.number] == i.prompt for i in seen.items)
+    results = exam_results(store, exam, now=clock(), viewer=people["T1"])
+    wrong = next(i for i in results.items if i.wrong)
+    assert paper[wrong.number] == key[asked[0].item_id]["prompt"]
+    assert next(i for i in seen.items if i.given).number == wrong.number

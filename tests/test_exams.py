@@ -161,6 +161,16 @@ def test_the_paper_is_drawn_reproducibly_from_the_exam_seed(store, people, clock
             assert len(options) == OPTIONS == len(set(options)) and options[i["correct"]] == i["answer"]
 
 
+def test_exam_options_are_lines_of_the_items_speaker(store, people, clock):
+    exam = define(store, people["c12"], clock, modes=["choice"], items=20)
+    said_by = {r["zh"]: r["speaker"] for r in store.rows("SELECT zh, speaker FROM phrases")}
+    said_by |= {r["text"]: r["speaker"] for r in store.rows(
+        "SELECT t.text, p.speaker FROM translations t JOIN phrases p ON p.pk = t.phrase_pk")}
+    for item in paper(store, exam):
+        speaker = "clerk" if item["direction"] == "produce" else "applicant"
+        assert {said_by[o] for o in json.loads(item["options"])} == {speaker}, item["prompt"]
+
+
 def test_no_option_gives_away_a_typed_answer(store, people, clock):
     for n in range(6):
         exam = define(store, people["c12"], clock, title=f"考核{n}", langs=["ru"], modes=["typed", "choice"],

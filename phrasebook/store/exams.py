@@ -210,8 +210,8 @@ def save_answer(store: Store, *, attempt_id: int, item_id: int, typed: str | Non
 def questions(store: Store, attempt_id: int) -> list[sqlite3.Row]:
     """An attempt's questions as its trainee sees them — never the right answer — with what they answered."""
     return store.rows(
-        """SELECT s.item_id, s.position, s.shown, s.typed, s.picked, s.answered_at, i.lang, i.direction, i.mode,
-                  i.prompt, i.prompt_aid, i.options
+        """SELECT s.item_id, s.position, i.position AS paper, s.shown, s.typed, s.picked, s.answered_at, i.lang,
+                  i.direction, i.mode, i.prompt, i.prompt_aid, i.options
            FROM exam_answers s JOIN exam_items i ON i.id = s.item_id
            WHERE s.attempt_id = ? ORDER BY s.position""",
         (attempt_id,),
@@ -221,7 +221,8 @@ def questions(store: Store, attempt_id: int) -> list[sqlite3.Row]:
 def answer_key(store: Store, attempt_id: int) -> list[sqlite3.Row]:
     """Responses with the right answers beside them: for scoring at submission and reviewing afterwards."""
     return store.rows(
-        """SELECT s.item_id, s.position, s.shown, s.typed, s.picked, s.mode AS asked, s.answered_at, s.outcome,
+        """SELECT s.item_id, s.position, i.position AS paper, s.shown, s.typed, s.picked, s.mode AS asked,
+                  s.answered_at, s.outcome,
                   s.points, s.rating, i.lang, i.direction, i.mode, i.phrase_pk, i.prompt, i.prompt_aid, i.options,
                   i.answer, i.alternatives, i.correct
            FROM exam_answers s JOIN exam_items i ON i.id = s.item_id

@@ -60,9 +60,13 @@ class AudioControl:
         path = self.cache.find(utterance)
         if path is not None:
             self._start(path)
+        elif offer and (reason := self._unheard()):  # a clip made now could not be heard either: say why
+            self.app.notify(t(f"audio.play.{reason}", detail=""), timeout=4)
         elif offer:
             self.app.push_screen(OfferScreen(utterance.lang),
                                  lambda yes: self._make_and_play(utterance) if yes else None)
+        elif reason := self._unheard():
+            self._tell_once(reason, t(f"audio.play.{reason}", detail=""))
         else:
             self._tell_once("missing", t("audio.tui.missing"))
 
@@ -71,8 +75,13 @@ class AudioControl:
         In a browser the clip goes to the browser, so only its existence matters."""
         path = self.cache.find(utterance)
         if path is None:
-            return "missing"
+            return self._unheard() or "missing"  # no point offering to make a clip nothing here can play
         return None if self.app.is_web else self.player.preflight(path)
+
+    def _unheard(self) -> str | None:
+        """Why no clip could be heard here (no_player | no_device), judged for the .wav the offline voice makes;
+        None in a browser, which plays what it is sent."""
+        return None if self.app.is_web else self.player.preflight(Path("clip.wav"))
 
     def stop(self) -> None:
         self.player.stop()

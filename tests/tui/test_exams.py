@@ -106,7 +106,9 @@ async def test_a_trainee_sits_an_exam_and_the_clock_submits_it(programme, clock)
         await pilot.pause()
         sitting = app.screen
         assert isinstance(sitting, ExamScreen)
-        assert "剩余时间 20:00" in text(app, "#exam-timer") and "第 1/4 题" in text(app, "#exam-head")
+        assert "剩余时间 20:00" in text(app, "#exam-timer") and "（1/4）" in text(app, "#exam-head")
+        head, first = text(app, "#exam-head"), app.screen.question
+        assert f"第 {first.number} 题（1/4）" in head  # the item's paper number, as results show it
         answers = {key[q.item_id]["answer"] for q in sitting.questions}
         for _ in range(2):  # answer two items rightly; the screen never says right or wrong
             q = sitting.question
@@ -279,3 +281,174 @@ async def test_coming_back_to_a_typed_answer_keeps_it(programme, clock):
         await pilot.pause()
         assert isinstance(app.screen, ExamListScreen)
         assert app.store.value("SELECT typed FROM exam_answers WHERE item_id = ?", (second,)) == "Bye"
+
+
+async def test_an_answer_left_in_the_box_when_time_runs_out_counts(programme, clock):
+    """Typed before the deadline but never Entered: kept by the clock's tick, and counted at time-up."""
+    app = programme
+    set_exam(app, clock, modes=["typed"], items=2, minutes=1)
+    key = {r["id"]: r for r in app.store.rows("SELECT * FROM exam_items")}
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.push_screen(HomeScreen(find_person(app.store, "C1")))
+        await pilot.pause()
+        await pilot.press("e", "enter", "enter")
+        await pilot.pause()
+        sitting = app.screen
+        first = sitting.question.item_id
+        await pilot.press(*key[first]["answer"])  # no Enter
+        clock.advance(seconds=20)
+        sitting.tick()
+        assert app.store.value("SELECT typed FROM exam_answers WHERE item_id = ?", (first,)) == key[first]["answer"]
+        await pilot.press("pagedown")
+        await pilot.pause()
+        second = sitting.question.item_id
+        await pilot.press(*key[second]["answer"])  # typed in the last second, no Enter, then the time is up
+        clock.advance(seconds=45)
+        sitting.tick()
+        await pilot.pause()
+        assert isinstance(app.screen, ExamResultScreen)
+        assert "得分 100%（2/2 题" in screen_text(app) and "未作答" not in screen_text(app)
+        assert "按 Enter 保存" not in screen_text(app)
+
+
+async def _scrolls_from_the_keyboard(pilot, app) -> None:
+    """The result's items are reachable with ↓/PgDn/End and back with ↑/PgUp/Home, with nothing clicked."""
+    from textual.containers import VerticalScroll
+
+    box = app.screen.query_one("#summary", VerticalScroll)
+    assert app.screen.focused is box and box.max_scroll_y > 0
+    await pilot.press("down")
+    await pilot.pause()
+    assert box.scroll_y == 1
+    await pilot.press("end")
+    await pilot.pause()
+    assert box.scroll_y == box.max_scroll_y
+    last = app.screen.query(".exam-item").last()
+    assert last.region.bottom <= box.region.bottom  # the last item is on screen
+    await pilot.press("home")
+    await pilot.pause()
+    assert box.scroll_y == 0
+    await pilot.press("pagedown")
+    await pilot.pause()
+    assert box.scroll_y > 1
+    await pilot.press("pageup")
+    await pilot.pause()
+    assert box.scroll_y == 0
+    assert "↑↓" in text(app, "#keys")
+
+
+async def test_the_result_scrolls_from_the_keyboard_for_the_trainee_and_for_staff(programme, clock, db_path,
+                                                                                   mini_decks):
+    from phrasebook.exam_sitting import answer, questions, start, submit
+    from phrasebook.tui.app import make_app
+
+    app = programme
+    set_exam(app, clock, modes=["typed"], items=4)
+    async with app.run_test(size=(100, 16)) as pilot:
+        await pilot.pause()
+        await app.push_screen(HomeScreen(find_person(app.store, "C1")))
+        await pilot.pause()
+        await pilot.press("e", "enter", "enter")
+        await pilot.pause()
+        for _ in range(4):
+            await pilot.press(*"No idea", "enter")
+        await pilot.pause()
+        await pilot.press("enter")  # confirm submission
+        await pilot.pause()
+        assert isinstance(app.screen, ExamResultScreen)
+        await _scrolls_from_the_keyboard(pilot, app)
+    app = make_app(db_path, clock=clock, decks_dir=mini_decks)
+    exam = list_exams(app.store)[0]
+    attempt = start(app.store, exam, find_person(app.store, "C2"), now=clock())
+    for q in questions(app.store, attempt):
+        answer(app.store, attempt, q, typed="No idea", now=clock())
+    submit(app.store, attempt, now=clock())
+    async with app.run_test(size=(100, 16)) as pilot:
+        await pilot.pause()
+        await app.push_screen(DashboardScreen(find_person(app.store, "K1")))
+        await pilot.pause()
+        await pilot.press("e", "enter")
+        await pilot.pause()
+        app.screen.query_one("#exam-trainees").move_cursor(row=_row_of(app.screen, "C2"))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ExamResultScreen) and "参考答案：" in screen_text(app)
+        await _scrolls_from_the_keyboard(pilot, app)
+
+
+async def test_f4_plays_the_question_while_typing_an_answer(programme, clock, monkeypatch):
+    """`p` is a letter in the answer box; F4 says the Chinese question (there is no clip: it offers one)."""
+    from phrasebook.audio.player import ENV_PLAYER
+    from phrasebook.tui.audio import OfferScreen
+
+    monkeypatch.setenv(ENV_PLAYER, "true")  # a machine that could play the clip once made
+
+    app = programme
+    set_exam(app, clock, modes=["typed"], items=2)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.push_screen(HomeScreen(find_person(app.store, "C1")))
+        await pilot.pause()
+        await pilot.press("e", "enter", "enter")
+        await pilot.pause()
+        assert "F4" in text(app, "#keys")
+        await pilot.press("p", "f4")
+        await pilot.pause()
+        assert isinstance(app.screen, OfferScreen) and app.screen.lang == "zh"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.query_one("#exam-input").value == "p"
+
+
+async def test_best_result_on_an_exam_not_yet_sat_says_so_for_the_exam_highlighted(programme, clock):
+    """`r` names the exam under the cursor — also after coming back from a confirmation (the list is redrawn)."""
+    app = programme
+    set_exam(app, clock)
+    set_exam(app, clock, title="口语复核")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.push_screen(HomeScreen(find_person(app.store, "C1")))
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExamListScreen)
+        await pilot.press("r")
+        await pilot.pause()
+        first, second = (s.exam.title for s in app.screen.standings)
+        assert [n.message for n in app._notifications] == [f"“{first}”还没有交卷的作答"]
+        app.clear_notifications()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen) and app.screen.heading == second
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == [f"“{second}”还没有交卷的作答"]
+
+
+async def test_a_listening_item_here_without_a_player_does_not_offer_to_make_the_clip(programme, clock, monkeypatch,
+                                                                                     tmp_path):
+    """No clip and nothing to play one with: say why it is shown as text, and p does not build an unheard clip."""
+    from phrasebook.audio.player import ENV_PLAYER
+    from phrasebook.tui.audio import OfferScreen
+
+    monkeypatch.delenv(ENV_PLAYER, raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))  # no player installed
+    app = programme
+    set_exam(app, clock, modes=["listening"], items=2)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.push_screen(HomeScreen(find_person(app.store, "C1")))
+        await pilot.pause()
+        await pilot.press("e", "enter", "enter")
+        await pilot.pause()
+        sitting = app.screen
+        assert sitting.question.mode == "listening" and sitting.blocked == "no_player"
+        assert "没有可用的播放器" in text(app, "#ask") and "按 p" not in text(app, "#ask")
+        await pilot.press("p")
+        await pilot.pause()
+        assert app.screen is sitting and not isinstance(app.screen, OfferScreen)
+        assert any("播放器" in n.message for n in app._notifications)
+        assert not any("按 p" in n.message for n in app._notifications)  # nor on autoplay

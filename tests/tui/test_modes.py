@@ -64,7 +64,8 @@ def last_review(store):
     return store.row("SELECT mode, rating, card_id FROM reviews ORDER BY id DESC LIMIT 1")
 
 
-async def test_typed_choice_and_listening_fallback_with_mode_switches(db_path, mini_decks, clock):
+async def test_typed_choice_and_listening_fallback_with_mode_switches(db_path, mini_decks, clock, played):  # noqa: F811
+    """(`played`: a machine that can play sound, so a missing clip is what keeps listening from being heard.)"""
     app = make_app(db_path, clock=clock, decks_dir=mini_decks)
     async with app.run_test(size=SIZE) as pilot:
         person = studied(app.store, clock)
@@ -204,3 +205,97 @@ async def test_dialogue_from_home_scores_each_reply_and_feeds_fsrs(db_path, mini
         rows = app.store.rows("SELECT mode, rating FROM reviews")
         assert [tuple(r) for r in rows] == [("dialogue", 2)]
     assert doctor_agrees(db_path)
+
+
+async def test_undo_play_and_help_are_in_reach_while_typing(db_path, mini_decks, clock, played):  # noqa: F811
+    """In the answer box u/p/? are letters: Ctrl+Z undoes, F4 plays, F1 helps — and the key bar says so."""
+    from phrasebook.tui.audio import OfferScreen
+    from phrasebook.tui.screens.help import HelpScreen
+
+    app = make_app(db_path, clock=clock, decks_dir=mini_decks)
+    async with app.run_test(size=(100, 36)) as pilot:
+        person = studied(app.store, clock)
+        await app.push_screen(DrillScreen(person))
+        await pilot.pause()
+        drill = app.screen
+        while drill.prompt.direction != "produce":
+            await answer_any(pilot, drill)
+        await answer_any(pilot, drill)  # one typed answer graded…
+        while drill.prompt.direction != "produce":
+            await answer_any(pilot, drill)
+        graded = drill.session.summary.answered
+        box = drill.query_one("#typed-input")
+        assert drill.mode == "typed" and app.focused is box
+        keys = text(app, "#keys")
+        assert all(k in keys for k in ("Ctrl+Z", "撤销上一题", "F4", "播放录音", "F1", "帮助")), keys
+        await pilot.press("u", "p", "question_mark")
+        assert box.value == "up?"  # letters in the box, as they should be
+        await pilot.press("f4")  # the Chinese line (never the answer); no clip here, so it offers to make one
+        await pilot.pause()
+        assert isinstance(app.screen, OfferScreen) and app.screen.lang == "zh"
+        await pilot.press("escape")
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        shown = "\n".join(str(w.render()) for w in app.screen.query("Static"))
+        assert "Ctrl+Z" in shown and "F4" in shown and "F1" in shown
+        await pilot.press("f1")
+        await pilot.pause()
+        assert app.screen is drill and box.value == "up?"
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert drill.session.summary.answered == graded - 1 and box.value == ""
+
+
+async def test_switching_modes_keeps_the_cards_options(db_path, mini_decks, clock):
+    """Cycling `m` must not re-draw the options: the one option that never changed would be the answer."""
+    app = make_app(db_path, clock=clock, decks_dir=mini_decks)
+    async with app.run_test(size=SIZE) as pilot:
+        person = studied(app.store, clock)
+        await app.push_screen(DrillScreen(person))
+        await pilot.pause()
+        drill = app.screen
+        while drill.prompt.direction != "recognise":
+            await answer_any(pilot, drill)
+        assert drill.mode == "choice"
+        first = drill.choice.options
+        seen = []
+        for _ in range(3):  # choice → self → listening → choice, a minute apart
+            clock.advance(minutes=1)
+            await pilot.press("m")
+            await pilot.pause()
+            if drill.choice is not None:
+                seen.append(drill.choice.options)
+        assert drill.mode == "choice" and seen and all(options == first for options in seen), (first, seen)
+
+
+async def test_dialogue_key_bar_fits_and_offers_only_what_works_now(db_path, mini_decks, clock):
+    """At 100 columns the bar ends with Esc and its label; grading keys only once a reply is answered."""
+    from rich.cells import cell_len
+
+    app = make_app(db_path, clock=clock, decks_dir=mini_decks)
+    async with app.run_test(size=(100, 36)) as pilot:
+        person = create_person(app.store, name="王芳", staff_no="C1")
+        await app.push_screen(HomeScreen(person))
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        app.screen.dismiss("scenario:identity")  # a clerk line, then the applicant's answer
+        await pilot.pause()
+        dialogue = app.screen
+
+        def bar() -> str:
+            shown = text(app, "#keys")
+            assert cell_len(shown) <= 100 and shown.rstrip().endswith("结束练习"), shown
+            return shown
+
+        asking = bar()  # typing the reply: F-keys, no grades
+        assert "F3" in asking and "F4" in asking and "F1" in asking and "1-4" not in asking
+        dialogue.query_one("#typed-input").value = "May I see your passport, please?"
+        await pilot.press("enter")
+        answered = bar()
+        assert "1-4" in answered and " r " in answered
+        await pilot.press("enter")
+        applicant = bar()
+        assert dialogue.session.current.speaker == "applicant"
+        assert "1-4" not in applicant and " r " not in applicant and "显示意思" in applicant

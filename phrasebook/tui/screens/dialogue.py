@@ -26,7 +26,7 @@ from phrasebook.tui.widgets.keybar import KeyBar
 MARK = {Outcome.RIGHT: ("✓", "green"), Outcome.ALMOST: ("≈", "yellow"), Outcome.WRONG: ("✗", "red")}
 TRANSCRIPT_LINES = 6
 KEYS = [("Enter", "dialogue.keys.next"), ("Space", "dialogue.keys.meaning"), ("1-4", "keys.grade"),
-        ("r", "modes.keys.right"), ("m / F3", "dialogue.keys.typed"), ("p", "keys.play"), ("?", "keys.help"),
+        ("r", "modes.keys.right"), ("m / F3", "dialogue.keys.typed"), ("p / F4", "keys.play"), ("? / F1", "keys.help"),
         ("Esc", "keys.finish")]
 
 
@@ -39,7 +39,9 @@ class DialogueScreen(Screen):
         Binding("m", "toggle_typed", show=False),
         Binding("f3", "toggle_typed", show=False, priority=True),
         Binding("p", "play", show=False),
+        Binding("f4", "play", show=False, priority=True),  # p and ? are letters in the answer box
         Binding("question_mark", "help", show=False),
+        Binding("f1", "help", show=False, priority=True),
         Binding("escape", "finish", show=False),
     ]
 
@@ -69,7 +71,7 @@ class DialogueScreen(Screen):
             yield Static(id="answer-aid")
         yield GradeBar(id="grades")
         yield Static(id="grade-hint", classes="hint")
-        yield KeyBar(*KEYS, id="keys")
+        yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
         if not self.session.turns_total:
@@ -137,6 +139,22 @@ class DialogueScreen(Screen):
         if graded:
             self.query_one(GradeBar).set(self.session.intervals(self.session.prompt(line)), self.proposed)
             hint.update(t("modes.hint_proposed", grade=t(GRADE_NAMES[self.proposed])) if self.proposed else "")
+        keybar = self.query_one(KeyBar)
+        keybar.pairs = self._keys(turn)
+        keybar.refresh()
+
+    def _keys(self, turn: bool) -> tuple[tuple[str, str], ...]:
+        """Only the keys that do something on this line (the full list is under ?/F1)."""
+        end = (("F1", "keys.help"), ("Esc", "keys.finish"))
+        if not turn:
+            meaning = () if self.meaning else (("Space", "dialogue.keys.meaning"),)
+            return (("Enter", "dialogue.keys.next"), *meaning, ("p", "keys.play"), *end)
+        if self.answered:
+            accept = (("Enter", "modes.keys.accept"), ("r", "modes.keys.right")) if self.proposed else ()
+            return (("1-4", "keys.grade"), *accept, ("p", "keys.play"), *end)
+        if self.typed:
+            return (("Enter", "typed.keys.submit"), ("F3", "dialogue.keys.typed"), ("F4", "keys.play"), *end)
+        return (("Space", "keys.reveal"), ("m", "dialogue.keys.typed"), ("p", "keys.play"), *end)
 
     # -- the conversation ------------------------------------------------------------------------
     def _say(self, who: str, text: str, mark: tuple[str, str] | None = None) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from datetime import datetime
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -25,8 +26,10 @@ from phrasebook.tui.widgets.answer import GRADE_NAMES, ChoiceList, GradeBar, Typ
 from phrasebook.tui.widgets.keybar import KeyBar
 
 KEYS = [("Space", "keys.reveal"), ("1-4", "keys.grade"), ("1-4", "modes.keys.pick"), ("Enter", "modes.keys.accept"),
-        ("r", "modes.keys.right"), ("m / F3", "modes.keys.mode"), ("p", "keys.play"), ("u", "keys.undo"),
-        ("a", "keys.autoplay"), ("?", "keys.help"), ("Esc", "keys.finish")]
+        ("r", "modes.keys.right"), ("m / F3", "modes.keys.mode"), ("p / F4", "keys.play"), ("u / Ctrl+Z", "keys.undo"),
+        ("a", "keys.autoplay"), ("? / F1", "keys.help"), ("Esc", "keys.finish")]
+# While the answer box has the keyboard, letters are letters: these keys do the same and never type.
+TYPING_KEYS = (("F4", "keys.play"), ("Ctrl+Z", "keys.undo"), ("F1", "keys.help"))
 ASK, ANSWERED = "ask", "answered"
 
 
@@ -39,9 +42,12 @@ class DrillScreen(Screen):
         Binding("m", "mode", show=False),
         Binding("f3", "mode", show=False, priority=True),  # also while the answer box has the keyboard
         Binding("u", "undo", show=False),
+        Binding("ctrl+z", "undo", show=False, priority=True),
         Binding("p", "play", show=False),
+        Binding("f4", "play", show=False, priority=True),
         Binding("a", "toggle_autoplay", show=False),
         Binding("question_mark", "help", show=False),
+        Binding("f1", "help", show=False, priority=True),
         Binding("escape", "finish", show=False),
     ]
 
@@ -56,9 +62,11 @@ class DrillScreen(Screen):
         self._load(self.session.next())
 
     # -- the card and its mode -------------------------------------------------------------------
-    def _load(self, prompt: Prompt | None, mode: str | None = None) -> None:
-        """Show `prompt` (fresh, unanswered) in `mode`, or in the mode chosen for it."""
+    def _load(self, prompt: Prompt | None, mode: str | None = None, asked_at: datetime | None = None) -> None:
+        """Show `prompt` (fresh, unanswered) in `mode`, or in the mode chosen for it. `asked_at` seeds its options:
+        when the card was first shown, so switching modes brings back the same options, not new ones."""
         self.prompt, self.phase, self.shown_at = prompt, ASK, time.monotonic()
+        self.asked_at = asked_at or self.app.clock()
         self.score = self.choice = self.picked = self.proposed = self.blocked = None
         self._fresh = True
         if prompt is None:
@@ -72,7 +80,7 @@ class DrillScreen(Screen):
         if self.mode == modes.LISTENING:
             self.blocked = blocked if recognise else self.app.audio.blocker(clip)
         if self.mode in (modes.CHOICE, modes.LISTENING):
-            self.choice = self.maker.for_prompt(prompt, self.app.clock())
+            self.choice = self.maker.for_prompt(prompt, self.asked_at)
 
     @property
     def revealed(self) -> bool:
@@ -188,7 +196,7 @@ class DrillScreen(Screen):
             return (("1-4", "keys.grade"), *extra, ("p", "keys.play"), ("u", "keys.undo"), ("?", "keys.help"),
                     ("Esc", "keys.finish"))
         if self.mode == modes.TYPED:
-            return (("Enter", "typed.keys.submit"), ("F3", "modes.keys.mode"), ("Esc", "keys.finish"))
+            return (("Enter", "typed.keys.submit"), ("F3", "modes.keys.mode"), *TYPING_KEYS, ("Esc", "keys.finish"))
         first = ("Space", "keys.reveal") if self.mode == modes.SELF else ("1-4", "modes.keys.pick")
         return (first, ("m", "modes.keys.mode"), ("p", "keys.play"), ("u", "keys.undo"), ("a", "keys.autoplay"),
                 ("?", "keys.help"), ("Esc", "keys.finish"))
@@ -266,7 +274,7 @@ class DrillScreen(Screen):
         mode = modes.next_mode(self.mode, self.prompt.direction)
         self.preferred[self.prompt.direction] = mode
         shown_at = self.shown_at
-        self._load(self.prompt, mode)
+        self._load(self.prompt, mode, self.asked_at)
         self.shown_at = shown_at
         self.show()
         if self.mode == modes.LISTENING:

@@ -11,7 +11,7 @@ submission leaves the screen as it was, to try again; an attempt deleted meanwhi
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -35,7 +35,7 @@ from phrasebook.tui.widgets.answer import render_diff
 from phrasebook.tui.widgets.keybar import KeyBar
 
 EXAM_KEYS = [("1-4", "exam_tui.key_pick"), ("Enter", "exam_tui.key_next"), ("PgUp/PgDn", "exam_tui.key_move"),
-             ("p", "keys.play"), ("F5", "exam_tui.key_submit"), ("Esc", "exam_tui.key_leave")]
+             ("p/F4", "keys.play"), ("F5", "exam_tui.key_submit"), ("Esc", "exam_tui.key_leave")]
 WARN_AT = timedelta(minutes=1)
 MARK = {Outcome.RIGHT: ("✓", "green"), Outcome.ALMOST: ("≈", "yellow"), Outcome.WRONG: ("✗", "red")}
 
@@ -74,6 +74,7 @@ class ExamScreen(Screen):
         Binding("pageup", "move(-1)", show=False, priority=True),
         Binding("f5", "submit", show=False, priority=True),
         Binding("p", "play", show=False),
+        Binding("f4", "play", show=False, priority=True),  # p is a letter in the answer box
         Binding("escape", "leave", show=False),
     ]
 
@@ -85,6 +86,7 @@ class ExamScreen(Screen):
         self.blocked: str | None = None
         self.timer: Timer | None = None
         self.finished = False
+        self.typed_at = self.app.clock()  # when the answer box last changed: what was in it at the deadline counts
 
     @property
     def question(self) -> Question:
@@ -112,13 +114,17 @@ class ExamScreen(Screen):
         return self.attempt.remaining(self.app.clock())
 
     def tick(self) -> None:
-        """Redraw the time left (from the stored deadline and the app's clock); at zero, submit."""
+        """Redraw the time left (from the stored deadline and the app's clock) and keep what is in the answer box
+        (so nothing typed is lost if the terminal closes); at zero, submit with the box as it was at the deadline."""
         if self.finished:
             return
         left = self.remaining()
         if left <= timedelta(0):
+            if self.typed_at < self.attempt.deadline:
+                self._keep_typed(at=self.typed_at)
             self.finish()
             return
+        self._keep_typed()
         text = Text(t("exam_tui.timer", left=clock_text(left)), style="bold red" if left <= WARN_AT else "bold")
         if left <= WARN_AT:
             text.append("  " + t("exam_tui.last_minute"), style="red")
@@ -130,7 +136,8 @@ class ExamScreen(Screen):
         lang = t(f"lang.{q.lang}")
         answered = sum(1 for x in self.questions if x.answered)
         self.query_one("#exam-head", Static).update(t("exam_tui.head", title=self.exam.title, n=q.number,
-                                                      total=len(self.questions), answered=answered))
+                                                      k=self.index + 1, total=len(self.questions),
+                                                      answered=answered))
         self.blocked = self.app.audio.blocker(Utterance(q.lang, q.prompt)) if q.mode == LISTENING else None
         if q.mode == TYPED:
             ask = t("typed.ask", lang=lang)
@@ -179,11 +186,11 @@ class ExamScreen(Screen):
         return out
 
     # -- answering ----------------------------------------------------------------------------------------
-    def _save(self, *, typed: str | None = None, picked: int | None = None) -> bool:
+    def _save(self, *, typed: str | None = None, picked: int | None = None, at: datetime | None = None) -> bool:
         q = self.question
         try:
             answer(self.app.store, self.attempt, q, typed=typed, picked=picked, listened=not self.blocked,
-                   now=self.app.clock(), scheduler=self.app.scheduler)
+                   now=at or self.app.clock(), scheduler=self.app.scheduler)
         except PhrasebookError as err:
             if err.key in ("exam.err.time_up", "exam.err.submitted"):
                 self.finish()
@@ -195,17 +202,20 @@ class ExamScreen(Screen):
         self.questions = questions(self.app.store, self.attempt)
         return True
 
-    def _keep_typed(self) -> bool:
-        """Save what is in the answer box if it changed (before moving, submitting or leaving); False when the
-        attempt has ended meanwhile."""
+    def _keep_typed(self, *, at: datetime | None = None) -> bool:
+        """Save what is in the answer box if it changed (on every tick, and before moving, submitting or leaving);
+        False when the attempt has ended meanwhile. `at`: when it was typed (at time-up, before the deadline)."""
         if self.finished:
             return False
         q = self.question
         if q.mode == TYPED:
             value = self.query_one("#exam-input", Input).value
             if (value.strip() or None) != (q.typed or None):
-                return self._save(typed=value)
+                return self._save(typed=value, at=at)
         return True
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.typed_at = self.app.clock()
 
     def action_pick(self, n: int) -> None:
         q = self.question
@@ -336,7 +346,10 @@ class ExamResultScreen(Screen):
                 yield Static(t("exam_tui.answers_later", closes=local(r.exam.closes_at)), classes="hint")
             for item in r.items:
                 yield Static(self._item(item), classes="exam-item")
-        yield KeyBar(("Enter", "keys.back_home"), id="keys")
+        yield KeyBar(("↑↓ PgUp/PgDn Home/End", "exam_tui.key_scroll"), ("Enter/Esc", "exam_tui.key_back"), id="keys")
+
+    def on_mount(self) -> None:
+        self.query_one("#summary", VerticalScroll).focus()  # the keys scroll the items, however many there are
 
     def _item(self, item) -> Text:
         mark, style = MARK[item.outcome]

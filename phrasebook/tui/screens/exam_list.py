@@ -103,9 +103,14 @@ class ExamListScreen(ModalScreen[None]):
             yield KeyBar(("Enter", "exam_tui.key_choose"), ("r", "exam_tui.key_best"), ("Esc", "exam_tui.key_back"))
 
     async def on_screen_resume(self) -> None:
+        """Redrawn with what is stored now, the cursor kept on the exam it was on (r and Enter act on it)."""
+        was = self.query("#exam-options").first().highlighted if self.query("#exam-options") else None
         await self.recompose()
         if options := self.query("#exam-options"):
-            options.first().focus()
+            box = options.first()
+            box.focus()
+            if was is not None and was < box.option_count:
+                box.highlighted = was
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         s = self.standings[int(event.option.id)]
@@ -122,9 +127,10 @@ class ExamListScreen(ModalScreen[None]):
     def action_best(self) -> None:
         """The highlighted exam's best submitted attempt so far, item by item."""
         options = self.query("#exam-options")
-        if not options or options.first().highlighted is None:
+        if not options:
+            self.notify(t("exam_tui.none"), timeout=4)
             return
-        s = self.standings[options.first().highlighted]
+        s = self.standings[options.first().highlighted or 0]
         if s.best is None:
             self.notify(t("exam_tui.no_best", title=s.exam.title), timeout=4)
             return

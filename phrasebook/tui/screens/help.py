@@ -12,7 +12,7 @@ from phrasebook.i18n import t
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,question_mark,q,enter", "dismiss", show=False)]
+    BINDINGS = [Binding("escape,question_mark,q,enter,f1", "dismiss", show=False)]
 
     def __init__(self, keys: list[tuple[str, str]]) -> None:
         super().__init__()
