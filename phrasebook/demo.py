@@ -21,6 +21,7 @@ from phrasebook import pacing
 from phrasebook.auth import hash_secret
 from phrasebook.clock import iso, study_day
 from phrasebook.errors import PhrasebookError
+from phrasebook.pinyin import name_key
 from phrasebook.scheduler import AGAIN, EASY, GOOD, HARD, NEW, REVIEW, CardState, Scheduler
 from phrasebook.store import Store, bulk
 from phrasebook.store import assignments as assign_q
@@ -65,6 +66,11 @@ def _name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
 
 
+def _named(name: str) -> dict[str, str]:
+    """A person's name with its sort key, as the store writes them."""
+    return {"name": name, "name_key": name_key(name)}
+
+
 def _profile(rng: random.Random) -> tuple[float, float, int]:
     """(diligence, ability, start delay): 6 % never start, 18 % lapse, 50 % steady, 26 % keen."""
     roll = rng.random()
@@ -98,12 +104,13 @@ def generate(store: Store, *, trainees: int, reviews: int, seed: int, until: dat
     first_start = end_day - timedelta(days=PROGRAMME_DAYS if n_cohorts > 1 else LAST_COHORT_AGE)
     stagger = (PROGRAMME_DAYS - LAST_COHORT_AGE) / (n_cohorts - 1) if n_cohorts > 1 else 0
     secret = hash_secret(DEMO_PIN)
+    name_key("王")  # loads pypinyin now rather than while holding the write lock
     cohorts = []
     with store.write() as w:
-        people_q.insert_person(w, staff_no="K0001", name=_name(rng), department="培训办公室", counter="",
+        people_q.insert_person(w, staff_no="K0001", **_named(_name(rng)), department="培训办公室", counter="",
                                role="coordinator", settings={},
                                created_at=iso(until - timedelta(days=PROGRAMME_DAYS + 7)), secret=secret)
-        trainers = [people_q.insert_person(w, staff_no=f"T{i + 1:03d}", name=_name(rng), department="培训办公室",
+        trainers = [people_q.insert_person(w, staff_no=f"T{i + 1:03d}", **_named(_name(rng)), department="培训办公室",
                                            counter="", role="trainer", settings={},
                                            created_at=iso(until - timedelta(days=PROGRAMME_DAYS + 7)), secret=secret)
                     for i in range(ceil(n_cohorts / 3))]
@@ -132,7 +139,7 @@ def generate(store: Store, *, trainees: int, reviews: int, seed: int, until: dat
             langs = sorted({lang for _d, lang in pairs}, key=lambda x: (x != "en", x))
             extra = _extra_language(crng, decks, langs)
             pid = people_q.insert_person(
-                w, staff_no=f"D{i + 1:04d}", name=_name(crng), department=crng.choice(DEPARTMENTS),
+                w, staff_no=f"D{i + 1:04d}", **_named(_name(crng)), department=crng.choice(DEPARTMENTS),
                 counter=f"{crng.randint(1, 40)}号", role="trainee",
                 settings={"languages": langs, "new_per_day": 20, "reviews_per_day": 200},
                 created_at=iso(datetime.combine(starts - timedelta(days=3), time(9)).astimezone(UTC)), secret=secret)

@@ -134,8 +134,11 @@ def create_person(store: Store, *, name: str, staff_no: str, department: str = "
 
         hashed = hash_secret(check_secret(secret))
     settings = settings or StudySettings()
-    pid = q.insert_person(store, staff_no=staff_no, name=name, department=department, counter=counter, role=role,
-                          settings=settings.to_dict(), created_at=iso(now or utcnow()), secret=hashed)
+    from phrasebook.pinyin import name_key  # lazily: the app's start-up path imports this module
+
+    pid = q.insert_person(store, staff_no=staff_no, name=name, name_key=name_key(name), department=department,
+                          counter=counter, role=role, settings=settings.to_dict(), created_at=iso(now or utcnow()),
+                          secret=hashed)
     return get_person(store, pid)
 
 

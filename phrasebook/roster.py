@@ -19,6 +19,7 @@ from phrasebook.cohorts import Cohort, members
 from phrasebook.errors import PhrasebookError
 from phrasebook.i18n import t
 from phrasebook.people import StudySettings, clean_text, field_problems, list_people
+from phrasebook.pinyin import name_key
 from phrasebook.sheets import Sheet, read_rows, write_csv, write_xlsx
 from phrasebook.store import Store
 from phrasebook.store import cohorts as cohorts_q
@@ -181,12 +182,14 @@ def import_roster(store: Store, path: Path, *, cohort: Cohort | None = None, now
         raise RosterError(path.name, problems)
     result = RosterResult(rows=len(rows), warnings=warnings)
     settings = (settings or StudySettings()).to_dict()
+    keys = {r.name: name_key(r.name) for r in rows}  # before the transaction: pypinyin loads in this time
     with store.write() as conn:
         for r in rows:
             old = existing.get(r.staff_no)
             if old is None:
-                person_id = q.insert_person(conn, staff_no=r.staff_no, name=r.name, department=r.department,
-                                            counter=r.counter, role="trainee", settings=settings, created_at=iso(now))
+                person_id = q.insert_person(conn, staff_no=r.staff_no, name=r.name, name_key=keys[r.name],
+                                            department=r.department, counter=r.counter, role="trainee",
+                                            settings=settings, created_at=iso(now))
                 result.created.append(r.staff_no)
             else:
                 person_id = old["id"]
@@ -194,7 +197,8 @@ def import_roster(store: Store, path: Path, *, cohort: Cohort | None = None, now
                 if (old["name"], old["department"], old["counter"], old["active"]) == now_fields:
                     result.unchanged.append(r.staff_no)
                 else:
-                    q.update_person(conn, person_id, name=r.name, department=r.department, counter=r.counter)
+                    q.update_person(conn, person_id, name=r.name, name_key=keys[r.name], department=r.department,
+                                    counter=r.counter)
                     result.updated.append(r.staff_no)
             if cohort is not None:
                 enrolled = cohorts_q.enrol(conn, cohort.id, person_id, iso(now))

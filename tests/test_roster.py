@@ -44,7 +44,7 @@ def test_good_csv_with_bom_spaces_fullwidth_blank_lines_and_duplicates(mini_stor
     wang = find_person(mini_store, "1001")
     assert (wang.name, wang.department, wang.counter, wang.role) == ("王芳", "出入境窗口", "3号", "trainee")
     assert find_person(mini_store, "1002").counter == ""
-    assert [m.person.staff_no for m in members(mini_store, cohort)] == ["1003", "1001", "1002"]  # name order
+    assert [m.person.staff_no for m in members(mini_store, cohort)] == ["1002", "1003", "1001"]  # 陈 Li 王: pinyin
 
 
 def test_gbk_csv_from_chinese_excel(mini_store, clock, tmp_path):

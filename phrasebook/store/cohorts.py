@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from phrasebook.store.db import Store
+from phrasebook.store.people import BY_NAME
 
 COHORT = """c.id, c.name, c.starts_on, c.ends_on, c.trainer_id, c.created_at, t.name AS trainer_name,
             t.staff_no AS trainer_staff_no,
@@ -65,9 +66,9 @@ def withdraw(store: Store, cohort_id: int, person_id: int, at: str) -> bool:
 def members(store: Store, cohort_id: int, *, include_withdrawn: bool = False) -> list[sqlite3.Row]:
     """Enrolments with the people's fields, in name order (current ones, unless history is asked for)."""
     return store.rows(
-        """SELECT p.*, e.enrolled_at, e.withdrawn_at FROM enrolments e JOIN people p ON p.id = e.person_id
-           WHERE e.cohort_id = :cohort AND (:all OR e.withdrawn_at IS NULL)
-           ORDER BY p.name COLLATE NOCASE, p.staff_no, e.id""",
+        f"""SELECT p.*, e.enrolled_at, e.withdrawn_at FROM enrolments e JOIN people p ON p.id = e.person_id
+            WHERE e.cohort_id = :cohort AND (:all OR e.withdrawn_at IS NULL)
+            ORDER BY {BY_NAME}, e.id""",
         {"cohort": cohort_id, "all": include_withdrawn},
     )
 

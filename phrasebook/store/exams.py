@@ -11,6 +11,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 
 from phrasebook.store.db import Store
+from phrasebook.store.people import BY_NAME
 
 EXAM = """x.id, x.title, x.cohort_id, c.name AS cohort_name, c.trainer_id, x.decks, x.scenarios, x.languages,
           x.modes, x.item_count, x.time_limit_min, x.pass_mark, x.opens_at, x.closes_at, x.attempts_allowed,
@@ -274,7 +275,7 @@ def mark_logged(store: Store, attempt_id: int) -> None:
 def cohort_people(store: Store, exam_id: int) -> list[sqlite3.Row]:
     """The current members of the exam's cohort and anyone else who sat it (withdrawn since), by name."""
     return store.rows(
-        """SELECT p.id, p.staff_no, p.name, p.department, p.counter,
+        f"""SELECT p.id, p.staff_no, p.name, p.department, p.counter,
                   EXISTS (SELECT 1 FROM enrolments e WHERE e.cohort_id = x.cohort_id AND e.person_id = p.id
                           AND e.withdrawn_at IS NULL) AS enrolled
            FROM exams x JOIN people p
@@ -282,7 +283,7 @@ def cohort_people(store: Store, exam_id: int) -> list[sqlite3.Row]:
                  EXISTS (SELECT 1 FROM enrolments e WHERE e.cohort_id = x.cohort_id AND e.person_id = p.id
                          AND e.withdrawn_at IS NULL)
                  OR EXISTS (SELECT 1 FROM exam_attempts a WHERE a.exam_id = x.id AND a.person_id = p.id))
-           ORDER BY p.name COLLATE NOCASE, p.staff_no""",
+           ORDER BY {BY_NAME}""",
         {"exam": exam_id},
     )
 

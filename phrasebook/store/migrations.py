@@ -335,8 +335,28 @@ def m004_review_keys(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+# -- m005: people sorted by the pinyin of their names -----------------------------------------------------------
+# name_key (phrasebook.pinyin.name_key: 曾志伟 → 'zeng01 zhi04 wei03') is written with every name, so lists
+# of people sort in the order a Chinese reader expects without the app loading pypinyin to draw them. Existing
+# people get theirs here (pypinyin is loaded only if there is someone to key).
+V5_SCHEMA = """
+ALTER TABLE people ADD COLUMN name_key TEXT NOT NULL DEFAULT '';
+CREATE INDEX people_name_key ON people (name_key, name, staff_no);
+"""
+
+
+def m005_name_keys(conn: sqlite3.Connection) -> None:
+    for statement in _statements(V5_SCHEMA):
+        conn.execute(statement)
+    rows = conn.execute("SELECT id, name FROM people").fetchall()
+    if rows:
+        from phrasebook.pinyin import name_key
+
+        conn.executemany("UPDATE people SET name_key = ? WHERE id = ?", [(name_key(n), i) for i, n in rows])
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_people_cohorts_assignments,
-                                                          m003_exams, m004_review_keys]
+                                                          m003_exams, m004_review_keys, m005_name_keys]
 LATEST = len(MIGRATIONS)
 
 

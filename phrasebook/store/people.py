@@ -7,23 +7,28 @@ import sqlite3
 
 from phrasebook.store.db import Store
 
+# The order of every list of people: the pinyin sort key of the name (written with it), then the name itself (so
+# people of one name stay together), then the staff number. `p` is the people table's alias in the query.
+BY_NAME = "p.name_key, p.name, p.staff_no"
 
-def insert_person(store: Store | sqlite3.Connection, *, staff_no: str, name: str, department: str, counter: str,
-                  role: str, settings: dict, created_at: str, secret: str | None = None) -> int:
+
+def insert_person(store: Store | sqlite3.Connection, *, staff_no: str, name: str, name_key: str, department: str,
+                  counter: str, role: str, settings: dict, created_at: str, secret: str | None = None) -> int:
     """Add one person; given a Store it is its own transaction, given a connection it joins the caller's."""
-    sql = """INSERT INTO people (staff_no, name, department, counter, role, settings, created_at, secret)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)"""
-    params = (staff_no, name, department, counter, role, json.dumps(settings), created_at, secret)
+    sql = """INSERT INTO people (staff_no, name, name_key, department, counter, role, settings, created_at, secret)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+    params = (staff_no, name, name_key, department, counter, role, json.dumps(settings), created_at, secret)
     if isinstance(store, sqlite3.Connection):
         return store.execute(sql, params).lastrowid
     with store.write() as conn:
         return conn.execute(sql, params).lastrowid
 
 
-def update_person(conn: sqlite3.Connection, person_id: int, *, name: str, department: str, counter: str) -> None:
+def update_person(conn: sqlite3.Connection, person_id: int, *, name: str, name_key: str, department: str,
+                  counter: str) -> None:
     """Roster fields of an existing person (a re-imported roster also brings a departed person back)."""
-    conn.execute("UPDATE people SET name = ?, department = ?, counter = ?, active = 1 WHERE id = ?",
-                 (name, department, counter, person_id))
+    conn.execute("UPDATE people SET name = ?, name_key = ?, department = ?, counter = ?, active = 1 WHERE id = ?",
+                 (name, name_key, department, counter, person_id))
 
 
 def person(store: Store, person_id: int) -> sqlite3.Row | None:
@@ -46,8 +51,8 @@ def people_by_staff_no(store: Store, staff_nos: list[str]) -> dict[str, sqlite3.
 
 def people(store: Store, *, include_inactive: bool = False, role: str | None = None) -> list[sqlite3.Row]:
     return store.rows(
-        """SELECT * FROM people WHERE (:all OR active = 1) AND (:role IS NULL OR role = :role)
-           ORDER BY name COLLATE NOCASE, staff_no""",
+        f"""SELECT * FROM people p WHERE (:all OR active = 1) AND (:role IS NULL OR role = :role)
+            ORDER BY {BY_NAME}""",
         {"all": include_inactive, "role": role},
     )
 

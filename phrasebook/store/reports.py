@@ -8,6 +8,7 @@ import sqlite3
 
 from phrasebook.store.assignments import MASTERED_AT, RECALL_AT, effective_sql
 from phrasebook.store.db import Store
+from phrasebook.store.people import BY_NAME
 
 # Trainees in scope: active trainees, optionally of one cohort (current members) and/or one department.
 SCOPE = """SELECT p.id FROM people p
@@ -17,12 +18,12 @@ SCOPE = """SELECT p.id FROM people p
                                              AND e.person_id = p.id AND e.withdrawn_at IS NULL))"""
 
 def trainees(store: Store, *, cohort_id: int | None, department: str | None) -> list[sqlite3.Row]:
-    """The people in scope with their current cohorts' names (tab-separated)."""
+    """The people in scope, in name order, with their current cohorts' names (tab-separated)."""
     return store.rows(
         f"""SELECT p.id, p.staff_no, p.name, p.department, p.counter, p.settings,
                    (SELECT group_concat(c.name, char(9)) FROM enrolments e JOIN cohorts c ON c.id = e.cohort_id
                     WHERE e.person_id = p.id AND e.withdrawn_at IS NULL) AS cohorts
-            FROM people p WHERE p.id IN ({SCOPE}) ORDER BY p.staff_no""",
+            FROM people p WHERE p.id IN ({SCOPE}) ORDER BY {BY_NAME}""",
         {"cohort": cohort_id, "department": department},
     )
 
