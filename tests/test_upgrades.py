@@ -21,7 +21,8 @@ from click.testing import CliRunner
 from phrasebook import auth
 from phrasebook.doctor import check
 from phrasebook.errors import PhrasebookError
-from phrasebook.people import find_person
+from phrasebook.people import find_person, list_people
+from phrasebook.pinyin import name_key
 from phrasebook.scheduler import GOOD
 from phrasebook.session import DrillSession
 from phrasebook.store import open_store
@@ -111,6 +112,26 @@ def test_after_upgrade_a_trainee_logs_in_and_answers(version, tmp_path, clock):
     assert answered == 3
     assert store.value("SELECT count(*) FROM reviews") == reviews + 3
     assert check(store).ok
+    store.close()
+
+
+@pytest.mark.parametrize("version", RELEASED)
+def test_upgrade_keys_every_name_for_pinyin_order(version, tmp_path):
+    """m005 fills people.name_key for everyone the release had (plus surnames pypinyin misreads), so lists come
+    out in pinyin order straight after the upgrade."""
+    path = load(version, tmp_path / "old.db")
+    raw = sqlite3.connect(path)
+    for staff_no, name in (("X1", "曾志伟"), ("X2", "单田芳"), ("X3", "区建华")):
+        raw.execute("INSERT INTO people (staff_no, name, created_at) VALUES (?, ?, '2026-11-21T01:00:00+00:00')",
+                    (staff_no, name))
+    raw.commit()
+    raw.close()
+    store = open_store(path)
+    rows = store.rows("SELECT name, name_key FROM people")
+    assert len(rows) >= 6 and all(r["name_key"] == name_key(r["name"]) != "" for r in rows)
+    listed = [p.name for p in list_people(store, include_inactive=True)]
+    assert [n for n in listed if n in ("李强", "区建华", "单田芳", "王芳", "曾志伟", "张敏")] == [
+        "李强", "区建华", "单田芳", "王芳", "曾志伟", "张敏"]
     store.close()
 
 

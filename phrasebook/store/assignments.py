@@ -8,6 +8,7 @@ import sqlite3
 from phrasebook.clock import DAY_ROLLOVER_HOUR
 from phrasebook.store.cards import ANY_MISSING, NEW_CARD, NEW_CARD_COLUMNS
 from phrasebook.store.db import Store
+from phrasebook.store.people import BY_NAME
 
 # One row per (person, deck, lang) a person must learn: current cohort assignments plus personal ones.
 # Two sources for the same pair: the earliest due date and the highest target win. {people} is an SQL
@@ -70,7 +71,7 @@ def assignments(store: Store, *, cohort_id: int | None = None, person_id: int | 
         f"""SELECT {ASSIGNMENT} FROM assignments a JOIN decks d ON d.id = a.deck_id
             LEFT JOIN cohorts c ON c.id = a.cohort_id LEFT JOIN people p ON p.id = a.person_id
             WHERE (:cohort IS NULL OR a.cohort_id = :cohort) AND (:person IS NULL OR a.person_id = :person)
-            ORDER BY a.due_on, c.name, p.staff_no, d.position, a.lang""",
+            ORDER BY a.due_on, c.name, {BY_NAME}, d.position, a.lang""",
         {"cohort": cohort_id, "person": person_id},
     )
 
