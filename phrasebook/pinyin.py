@@ -99,7 +99,7 @@ def _syllable_key(syllable: str) -> str:
 def _latin_words(run: str) -> list[str]:
     """Words of a non-Chinese run by their letters: accents and case set aside ('Émile' → 'emile')."""
     bare = "".join(c for c in unicodedata.normalize("NFKD", run) if not unicodedata.combining(c))
-    return [w for w in re.findall(r"[^\W_]+", unicodedata.normalize("NFC", bare).casefold())]
+    return re.findall(r"[^\W_]+", unicodedata.normalize("NFC", bare).casefold())
 
 
 def name_key(name: str) -> str:
