@@ -2,7 +2,8 @@
 
 Pure functions (no store, no UI), so the drill, the dialogue and a later exam share one scoring rule.
 Normalising forgives what a clerk at a keyboard should not be marked down for — case, full-width letters,
-punctuation, spacing, curly quotes, Russian stress marks and ё/е, English contractions and number words — while
+punctuation, spacing, curly quotes, Russian stress marks and ё/е, English contractions, how a number is written
+(phrasebook.numbers: 1,000 = 1000, пять = 5, 33mm = 33 mm) — while
 the fuzzy score (rapidfuzz) separates a slip (*almost*: the word-level diff shows it) from a different sentence.
 """
 
@@ -18,6 +19,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
+from phrasebook.numbers import digits_first, words_to_digits
 from phrasebook.scheduler import AGAIN, GOOD, HARD
 
 # An answer that is not right is "almost" when it is this similar (0–100, rapidfuzz's normalised Indel ratio
@@ -41,14 +43,9 @@ SUFFIXES = [(re.compile(r"\b(\w+)n't\b"), r"\1 not"), (re.compile(r"\b(\w+)'re\b
             (re.compile(rf"\b({'|'.join(IS_S)})'s\b"), r"\1 is")]
 WHOLE_RE = re.compile(r"\b(" + "|".join(re.escape(w) for w in WHOLE) + r")(?!\w)")
 CAN_NOT = re.compile(r"\bcan not\b")
-# Numbers may be typed as words or digits ("six months" = "6 months"): both sides are compared with digits.
-UNITS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-         "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty")
-TENS = ("thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
-NUMBER_WORDS = {w: str(i) for i, w in enumerate(UNITS)} | {w: str(30 + 10 * i) for i, w in enumerate(TENS)}
-NUMBER_RE = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b")
-# Clock times in one form: 10am = 10 a.m. = 10 AM, 9:30am = 9:30 a.m. (applied after casefolding).
-TIME_RE = re.compile(r"(\d)\s*([ap])\.?\s?m\b\.?")
+# Numbers may be typed as words or digits, with or without thousands separators (phrasebook.numbers); clock
+# times in one form: 10am = 10 a.m. = 10 AM (a.m. is one word "am", so the diff shows it whole).
+AM_PM = re.compile(r"(?<![^\W\d_])([ap])\.\s?m\b\.?")
 # Negations: an answer that drops or adds one says the opposite (wrong information, never a slip). Words are
 # matched on normalised tokens (can't → cannot, don't → do not); dont/cant typed without the apostrophe count.
 NEGATION_WORDS = {
@@ -116,8 +113,7 @@ def _expand_english(text: str) -> str:
     text = WHOLE_RE.sub(lambda m: WHOLE[m.group(1)], text)
     for pattern, repl in SUFFIXES:
         text = pattern.sub(repl, text)
-    text = NUMBER_RE.sub(lambda m: NUMBER_WORDS[m.group(1)], text)
-    text = TIME_RE.sub(r"\1 \2m", text)
+    text = AM_PM.sub(r"\1m", text)
     return CAN_NOT.sub("cannot", text)
 
 
@@ -128,13 +124,14 @@ def normalise(text: str, lang: str) -> str:
     text = _unstress(text).casefold()
     if lang == "en":
         text = _expand_english(text)
+    text = digits_first(text)
     out = []
     for ch in text:
         if ch == "'":
             continue  # possessive or leftover apostrophe: "company's" = "companys" on both sides
         category = unicodedata.category(ch)
         out.append(" " if category[0] in "PSZC" else ch)
-    text = " ".join("".join(out).split())
+    text = " ".join(words_to_digits("".join(out).split(), lang))
     return text.replace(" ", "") if lang in SPACELESS else text
 
 

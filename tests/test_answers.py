@@ -189,3 +189,49 @@ def test_times_are_compared_in_one_form(typed):
     assert score("There's still a slot tomorrow from 9 to 9:30am", tr("appointment-004", "en"),
                  "en").outcome is Outcome.RIGHT
     assert score("I have an appointment at 11am", tr("greeting-020", "en"), "en").outcome is Outcome.WRONG
+
+
+@pytest.mark.parametrize(("phrase_id", "lang", "typed"), [
+    ("fees-007", "en", "For 3 to 5 years, it's 1000 yuan."),                      # deck: 1,000
+    ("fees-007", "en", "For 3 to 5 years, it's 1\u00a0000 yuan."),                # no-break space
+    ("fees-007", "en", "For 3 to 5 years, it's 1\u2009000 yuan."),                # thin space
+    ("fees-007", "ru", "На срок от 3 до 5 лет — 1 000 юаней."),                    # deck: 1000
+    ("fees-007", "ru", "На срок от 3 до 5 лет — 1,000 юаней."),
+    ("fees-007", "ru", "На срок от трех до пяти лет — тысяча юаней."),
+    ("fees-007", "ko", "3년 이상 5년 이하는 1000위안입니다."),                       # deck: 1,000위안
+    ("fees-007", "ja", "３年以上５年以下は、１，０００元です。"),                      # full-width, NFKC
+    ("work_permit-047", "ru", "Просрочка — это незаконное пребывание. Возможен штраф 500 юаней в день, "
+                              "но не более 10000 юаней."),                          # deck: 10 000
+    ("work_permit-047", "ru", "Просрочка — это незаконное пребывание. Возможен штраф пятьсот юаней в день, "
+                              "но не более десяти тысяч юаней."),
+    ("work_permit-047", "ru", "Просрочка — это незаконное пребывание. Возможен штраф 500 юаней в день, "
+                              "но не более 10 тысяч юаней."),
+    ("work_permit-047", "en", "Overstaying counts as illegal residence. You may be fined 500 yuan a day, "
+                              "up to 10 000 yuan."),
+    ("documents-007", "en", "The photo must be 33mm wide and 48mm high."),        # deck: 33 mm
+    ("documents-007", "ko", "사진 크기는 가로 33 mm, 세로 48 mm입니다."),             # deck: 33mm
+    ("documents-007", "ru", "Размер фотографии — 33мм в ширину и 48мм в высоту."),
+    ("progress-002", "ru", "Оформление занимает 5 рабочих дней."),                 # deck: пять
+    ("directions-015", "ru", "Станция метро через дорогу, 5 минут пешком."),
+    ("pickup-017", "ru", "По городу обычно доставляют за 2-3 дня."),               # deck: два-три
+    ("pickup-017", "ru", "По городу обычно доставляют за 2–3 дня."),               # en dash
+    ("pickup-017", "ru", "По городу обычно доставляют за два - три дня."),
+    ("directions-013", "ru", "Парковка на минус первом этаже, первые 2 часа бесплатно."),
+    ("directions-002", "ru", "Пройдите, пожалуйста, в зону С на третьем этаже."),  # Cyrillic С, deck: Latin C
+    ("appointment-004", "en", "There's still a slot tomorrow from 9:00 to 9:30 a.m."),
+    ("appointment-005", "en", "Shall I book you in for next Tuesday at 10:00 AM?"),
+])
+def test_a_number_written_another_accepted_way_is_right(phrase_id, lang, typed):
+    """Thousands separators, a unit joined to its number, number words for digits (Russian too), a range typed
+    with digits, a Russian keyboard's С: the same answer, as the clerk types it."""
+    assert score(typed, tr(phrase_id, lang), lang, alts(phrase_id, lang)).outcome is Outcome.RIGHT
+
+
+def test_numbers_are_normalised_the_same_way_on_both_sides():
+    for a, b, lang in [("1,000", "1000", "en"), ("10 000", "10000", "ru"), ("двадцать пять", "25", "ru"),
+                       ("сто двадцать", "120", "ru"), ("две тысячи", "2000", "ru"), ("тысяча", "1000", "ru"),
+                       ("twenty-five", "25", "en"), ("one thousand", "1000", "en"), ("33mm", "33 mm", "ko"),
+                       ("１２３４５", "12345", "ja")]:
+        assert normalise(a, lang) == normalise(b, lang), (a, b, lang)
+    assert normalise("два-три", "ru") == normalise("2–3", "ru") == "2 3"  # a range stays two numbers
+    assert normalise("400 800", "en") != normalise("400", "en")
