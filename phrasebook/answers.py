@@ -45,6 +45,7 @@ WHOLE_RE = re.compile(r"\b(" + "|".join(re.escape(w) for w in WHOLE) + r")(?!\w)
 CAN_NOT = re.compile(r"\bcan not\b")
 # Numbers may be typed as words or digits, with or without thousands separators (phrasebook.numbers); clock
 # times in one form: 10am = 10 a.m. = 10 AM (a.m. is one word "am", so the diff shows it whole).
+NUMBERS = re.compile(r"\d+")
 AM_PM = re.compile(r"(?<![^\W\d_])([ap])\.\s?m\b\.?")
 # Negations: an answer that drops or adds one says the opposite (wrong information, never a slip). Words are
 # matched on normalised tokens (can't → cannot, don't → do not); dont/cant typed without the apostrophe count.
@@ -178,11 +179,17 @@ def _slips_only(typed: str, expected: str, lang: str) -> bool:
         if op == "replace":
             keys = "".join(k for k, _d in a), "".join(k for k, _d in b)
             if any(ch.isdigit() for ch in keys[0] + keys[1]):
-                return False
+                return False  # a code: A025 for B025
             shown = _squash("".join(d for _k, d in a)), _squash("".join(d for _k, d in b))  # taht's ~ that's
             if not any(OSA.distance(x, y) <= max(1, max(len(x), len(y)) // 4) for x, y in (keys, shown)):
                 return False
     return True
+
+
+def _numbers(text: str, lang: str) -> list[str]:
+    """The numbers of an answer in order (digits, after normalising: 1,000 = 1000, пять = 5): one added, left
+    out, changed or moved is wrong information, however alike the rest."""
+    return NUMBERS.findall(normalise(text, lang))
 
 
 def negations(text: str, lang: str) -> int:
@@ -209,7 +216,8 @@ def score(typed: str, expected: str, lang: str, alternatives: tuple[str, ...] | 
             best, best_sim = target, similarity
     if best_sim < ALMOST_AT:  # another sentence: the trainee is shown the answer, a diff would be noise
         return Score(Outcome.WRONG, round(best_sim, 1), best)
-    slip = negations(typed, lang) == negations(best, lang) and _slips_only(typed, best, lang)
+    slip = (negations(typed, lang) == negations(best, lang) and _numbers(typed, lang) == _numbers(best, lang)
+            and _slips_only(typed, best, lang))
     outcome = Outcome.ALMOST if slip else Outcome.WRONG
     return Score(outcome, round(best_sim, 1), best, word_diff(typed, best, lang))
 

@@ -235,3 +235,21 @@ def test_numbers_are_normalised_the_same_way_on_both_sides():
         assert normalise(a, lang) == normalise(b, lang), (a, b, lang)
     assert normalise("два-три", "ru") == normalise("2–3", "ru") == "2 3"  # a range stays two numbers
     assert normalise("400 800", "en") != normalise("400", "en")
+
+
+@pytest.mark.parametrize(("phrase_id", "lang", "typed"), [
+    ("progress-002", "en", "It takes working days."),                                   # 5 dropped
+    ("appointment-009", "en", "If you're more than minutes late, the booking is cancelled automatically."),
+    ("fees-005", "en", "A residence permit for less than a year costs yuan."),          # 400 dropped
+    ("fees-005", "en", "A residence permit for less than a year costs 400 800 yuan."),  # a number added
+    ("complaints-018", "en", "You can call the government service hotline."),          # 12345 dropped
+    ("queue-009", "en", "Foreign nationals are served at Windows 10 to 8."),            # swapped
+    ("fees-006", "en", "From 3 years to under 1 year, it's 800 yuan."),
+    ("queue-010", "en", "Number A025, please go to Window."),
+    ("queue-010", "en", "Number B025, please go to Window 9."),                         # another code
+    ("progress-002", "ru", "Оформление занимает рабочих дней."),                        # пять dropped
+])
+def test_a_number_added_dropped_or_swapped_is_wrong(phrase_id, lang, typed):
+    """README: a different number is always wrong, and so is one left out, added or moved."""
+    result = score(typed, tr(phrase_id, lang), lang, alts(phrase_id, lang))
+    assert result.similarity > 90 and result.outcome is Outcome.WRONG, result
