@@ -11,16 +11,19 @@ from __future__ import annotations
 
 import difflib
 import re
+import tomllib
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
+from pathlib import Path
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import OSA
 
+from phrasebook import paths
 from phrasebook.numbers import digits_first, words_to_digits
 from phrasebook.scheduler import AGAIN, GOOD, HARD
+from phrasebook.slips import is_slip, negating_change
 
 # An answer that is not right is "almost" when it is this similar (0–100, rapidfuzz's normalised Indel ratio
 # on normalised text) AND every word it has in place of an expected one is a slip of spelling (a few letters
@@ -48,9 +51,10 @@ CAN_NOT = re.compile(r"\bcan not\b")
 NUMBERS = re.compile(r"\d+")
 AM_PM = re.compile(r"(?<![^\W\d_])([ap])\.\s?m\b\.?")
 # Negations: an answer that drops or adds one says the opposite (wrong information, never a slip). Words are
-# matched on normalised tokens (can't → cannot, don't → do not); dont/cant typed without the apostrophe count.
+# matched on normalised tokens (can't → cannot, don't → do not); dont/cant typed without the apostrophe count, and
+# non of non-acceptance (a hyphen splits words). A prefix fused to its word (незаконное) is phrasebook.slips'.
 NEGATION_WORDS = {
-    "en": frozenset({"not", "cannot", "never", "no", "nor", "neither", "none", "nothing", "nobody", "nowhere",
+    "en": frozenset({"not", "non", "cannot", "never", "no", "nor", "neither", "none", "nothing", "nobody", "nowhere",
                      "dont", "doesnt", "didnt", "cant", "wont", "isnt", "arent", "wasnt", "werent", "havent",
                      "hasnt", "hadnt", "wouldnt", "shouldnt", "couldnt", "mustnt", "neednt"}),
     "ru": frozenset({"не", "ни", "нет", "нельзя", "никогда", "ничего", "никто", "нигде", "никак", "никакой",
@@ -171,19 +175,44 @@ def word_diff(typed: str, expected: str, lang: str) -> tuple[DiffPart, ...]:
 
 
 def _slips_only(typed: str, expected: str, lang: str) -> bool:
-    """Is every word typed in place of an expected one a misspelling (within one edit — a swap of two letters
-    is one — per four letters, at least one) rather than another word? A different number is never a slip:
-    6 months for 5 months, window 8 for window 9 is wrong information at the counter (nor is a dropped "not":
-    see negations())."""
+    """Is every word typed in place of an expected one a misspelling rather than another word (phrasebook.slips)?
+    Words typed or left out are slips (a missing article) unless they negate (see negations()) or are numbers
+    (see score())."""
+    vocabulary = _vocabulary(lang, str(paths.decks_dir())) | set(normalise(expected, lang).split())
     for op, a, b in _compare(typed, expected, lang):
-        if op == "replace":
-            keys = "".join(k for k, _d in a), "".join(k for k, _d in b)
-            if any(ch.isdigit() for ch in keys[0] + keys[1]):
-                return False  # a code: A025 for B025
-            shown = _squash("".join(d for _k, d in a)), _squash("".join(d for _k, d in b))  # taht's ~ that's
-            if not any(OSA.distance(x, y) <= max(1, max(len(x), len(y)) // 4) for x, y in (keys, shown)):
+        if op in ("insert", "delete") and negating_change("".join(k for k, _d in a + b), "", lang):
+            return False
+        if op != "replace":
+            continue
+        shown = _squash("".join(d for _k, d in a)), _squash("".join(d for _k, d in b))
+        if shown[0] and shown[0] == shown[1]:
+            continue  # the same letters, only an apostrophe or a space apart: its ~ it's
+        if len(a) == len(b):
+            if not all(is_slip(x, y, lang, vocabulary) for (x, _), (y, _) in zip(a, b, strict=True)):
                 return False
+            continue
+        keys = "".join(k for k, _d in a), "".join(k for k, _d in b)  # taht's ~ that's, typed as it reads
+        if not any(min(map(len, pair)) and is_slip(*pair, lang, vocabulary) for pair in (keys, shown)):
+            return False
     return True
+
+
+@lru_cache(maxsize=16)
+def _vocabulary(lang: str, folder: str) -> frozenset[str]:
+    """Every word of the decks in `lang` (translations and their alternatives), normalised: a typed word found
+    here is another real word, not a slip. Read from the deck files once; a file that cannot be read adds none."""
+    words: set[str] = set()
+    for path in paths.deck_files(Path(folder)):
+        try:
+            deck = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            continue
+        for phrase in deck.get("phrases", ()):
+            texts = [phrase.get("translations", {}).get(lang), *phrase.get("alternatives", {}).get(lang, ())]
+            for text in texts:
+                if isinstance(text, str):
+                    words.update(normalise(text, lang).split())
+    return frozenset(words)
 
 
 def _numbers(text: str, lang: str) -> list[str]:

@@ -253,3 +253,53 @@ def test_a_number_added_dropped_or_swapped_is_wrong(phrase_id, lang, typed):
     """README: a different number is always wrong, and so is one left out, added or moved."""
     result = score(typed, tr(phrase_id, lang), lang, alts(phrase_id, lang))
     assert result.similarity > 90 and result.outcome is Outcome.WRONG, result
+
+
+@pytest.mark.parametrize(("phrase_id", "lang", "typed"), [
+    ("appointment-005", "en", "Shall I book you in for next Tuesday at 10 p.m.?"),      # a.m.
+    ("appointment-004", "en", "There's still a slot tomorrow from 9 to 9:30 p.m."),
+    ("appointment-005", "en", "Shall I book you in for next Thursday at 10 a.m.?"),     # Tuesday
+    ("directions-002", "en", "Please go to Area B on Floor 3."),                         # Area C
+    ("acceptance-024", "en", "The reasons are set out in this notice of acceptance."),  # non-acceptance
+    ("business-024", "en", "No, that's excluded. After you get your licence, please confirm your tax information."),
+    ("directions-013", "en", "The car park is on B1, and the first 2 hours are fee."),  # free: fee is a word
+    ("work_permit-047", "ru", "Просрочка — это законное пребывание. Возможен штраф 500 юаней в день, "
+                              "но не более 10 000 юаней."),                                 # незаконное
+    ("complaints-005", "ru", "Если вы довольны, поставьте плохую оценку — мы свяжемся с вами и все исправим."),
+    ("apologies-019", "ru", "Извините, пожалуйста, за удобства."),                       # неудобства
+    ("business-027", "ru", "Если нет погашенных долгов, можно подать на упрощенную ликвидацию с публикацией "
+                           "на 20 дней."),                                               # непогашенных
+    ("directions-007", "ru", "Вход там, идите прямо."),                                  # Выход
+    ("complaints-014", "ru", "Жалобу можно подать у стойки для жалоб у выхода в зал."),  # входа
+    ("directions-002", "ru", "Пройдите, пожалуйста, в зону B на третьем этаже."),        # C
+    ("appointment-005", "ja", "来週の火曜日、午後10時で予約してもいいですか。"),          # 午前: another kanji
+    ("appointment-005", "ja", "来週の木曜日、午前10時で予約してもいいですか。"),          # 火曜日
+    ("queue-002", "ja", "発券機は出口の右側にあります。"),                                # 入口
+])
+def test_a_slip_that_changes_the_fact_is_wrong(phrase_id, lang, typed):
+    """A letter or two that make another time, day, area, entrance/exit or the opposite (a negating prefix) are
+    wrong information at the counter, like a wrong number — not a slip of spelling."""
+    result = score(typed, tr(phrase_id, lang), lang, alts(phrase_id, lang))
+    assert result.similarity > 90 and result.outcome is Outcome.WRONG, result
+
+
+@pytest.mark.parametrize(("phrase_id", "lang", "typed"), [
+    ("greeting-015", "en", "Its hot out there. Would you like some water?"),
+    ("greeting-015", "en", "It's hot out there. Would you like some waters?"),
+    ("appointment-006", "en", "Once it's booked, you'll get a text massage."),
+    ("progress-002", "en", "It takes 5 working day."),
+    ("identity-010", "en", "Your nationality is Canada, is that right?"),
+    ("acceptance-001", "ru", "Все документы в порядке, ваше заявления принята."),
+    ("greeting-009", "ru", "Вы говорите покитайски?"),
+    ("queue-002", "ja", "発券機わ入口の右側にあります。"),                                # は typed as it sounds
+])
+def test_a_slip_of_spelling_or_grammar_stays_almost(phrase_id, lang, typed):
+    """The other side of the rule above: a misspelling that is no other word, or another ending of the same
+    word, is still a slip."""
+    assert score(typed, tr(phrase_id, lang), lang, alts(phrase_id, lang)).outcome is Outcome.ALMOST
+
+
+def test_the_diff_shows_a_m_as_one_word():
+    result = score("There's still a slot tomorrow from 9 to 9:30 p.m.", tr("appointment-004", "en"), "en")
+    assert [(p.kind, p.typed, p.expected) for p in result.diff if p.kind != "equal"] == [("wrong", "p.m.", "a.m.")]
+    assert result.diff[-1].expected == "a.m."  # no stray "m" after it
