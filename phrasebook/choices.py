@@ -2,7 +2,10 @@
 
 Distractors are lines the same side says (the card shows who speaks: an applicant's line among clerk lines is
 eliminated at a glance), from the same scenario and of similar length (so neither topic nor length gives the
-answer away), falling back to other scenarios when a scenario is too small. No two options read the same after
+answer away), falling back to other scenarios when a scenario is too small. Within that, an answer with a number
+or a Latin code in it (400 yuan, Window 9, Area C, WeChat) gets distractors that have one too — preferably the
+same one — so the prompt's number does not point at the only option that has it (and an answer without gets
+distractors without). No two options read the same after
 normalising (phrasebook.answers.normalise). The draw is seeded, so one card at one moment always gets the
 same options — an exam can rebuild exactly what was shown.
 """
@@ -10,6 +13,8 @@ same options — an exam can rebuild exactly what was shown.
 from __future__ import annotations
 
 import random
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,6 +22,11 @@ from phrasebook.answers import normalise
 
 OPTIONS = 4
 SIMILAR = 0.6  # lengths within this ratio (shorter/longer) count as similar
+DIGITS = re.compile(r"\d+")
+# A code in Latin text: capitals, maybe with digits (C, B1, A025, SMS), not the words I and A. In other scripts
+# any Latin word is one (зона C, WeChat, Visa).
+LATIN_CODE = re.compile(r"\b(?![AI]\b)[A-Z][A-Z0-9]{0,3}\b")
+LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 
 
 @dataclass(frozen=True)
@@ -37,6 +47,20 @@ class Choice:
         return index == self.correct
 
 
+def markers(text: str, lang: str) -> frozenset[str]:
+    """The numbers and Latin codes of an option: what a prompt's "800" or "C区" would point at."""
+    text = unicodedata.normalize("NFKC", text)
+    latin = LATIN_CODE.findall(text) if lang == "en" else LATIN_WORD.findall(text)
+    return frozenset(DIGITS.findall(text)) | {w.casefold() for w in latin}
+
+
+def _marker_rank(theirs: frozenset[str], ours: frozenset[str]) -> int:
+    """0 best: shares a number/code with the answer (or neither has one), 1 has one of its own, 2 the wrong kind."""
+    if not ours:
+        return 1 if theirs else 0
+    return 0 if theirs & ours else 1 if theirs else 2
+
+
 def _similar(a: int, b: int) -> bool:
     return min(a, b) / max(a, b, 1) >= SIMILAR
 
@@ -48,13 +72,15 @@ def build(answer: Candidate, pool: Sequence[Candidate], *, lang: str, seed: str,
     rng = random.Random(seed)
     taken = {normalise(answer.text, lang)} | {normalise(a, lang) for a in accepted}
     length = len(normalise(answer.text, lang))
-    tiers: list[list[tuple[Candidate, str]]] = [[] for _ in range(8)]
+    marked = markers(answer.text, lang)
+    tiers: list[list[tuple[Candidate, str]]] = [[] for _ in range(24)]
     for c in pool:
         norm = normalise(c.text, lang)
         if c.key == answer.key or norm in taken or not norm:
             continue
         same, similar = c.scenario == answer.scenario, _similar(len(norm), length)
-        tiers[(0 if c.speaker == answer.speaker else 4) + (0 if similar else 2) + (0 if same else 1)].append((c, norm))
+        rank = (0 if c.speaker == answer.speaker else 4) + (0 if similar else 2) + (0 if same else 1)
+        tiers[3 * rank + _marker_rank(markers(c.text, lang), marked)].append((c, norm))
     chosen: list[Candidate] = []
     for tier in tiers:
         rng.shuffle(tier)

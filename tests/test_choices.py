@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from phrasebook import paths
 from phrasebook.answers import normalise
-from phrasebook.choices import SIMILAR, Candidate, build
+from phrasebook.choices import SIMILAR, Candidate, build, markers
 from phrasebook.decks import load_decks
 from phrasebook.people import StudySettings, create_person
 from phrasebook.practice import ChoiceMaker
@@ -106,3 +106,36 @@ def test_choice_maker_offers_only_the_applicants_lines_for_an_applicants_line(re
             choice = maker.for_prompt(prompt, clock())
             assert {side[o] for o in choice.options} == {prompt.speaker}, (prompt.zh, choice.options)
     store.close()
+
+
+def test_an_answer_with_a_number_gets_distractors_with_numbers():
+    """"1年到3年以下的是800元" must not point at the only option with a number in it: the sister lines (400 yuan,
+    1,000 yuan) are offered, and an answer without a number gets distractors without one."""
+    for lang in ("en", "ru", "zh"):
+        candidates = pool(lang)
+        by_id = {c.key: c for c in candidates}
+        for seed in range(20):
+            choice = build(by_id["fees-006"], candidates, lang=lang, seed=str(seed))
+            assert all(markers(o, lang) for o in choice.options), (lang, choice.options)
+            plain = build(by_id["fees-009"], candidates, lang=lang, seed=str(seed))  # WeChat Pay, Alipay…
+            assert all(markers(o, lang) for o in plain.options) == bool(markers(by_id["fees-009"].text, lang))
+
+
+def test_markers_are_numbers_and_latin_codes():
+    assert markers("Please go to Area C on Floor 3.", "en") == {"c", "3"}
+    assert markers("A residence permit for less than a year costs 400 yuan.", "en") == {"400"}  # not the article
+    assert markers("I have an appointment at 10 a.m.", "en") == {"10"}
+    assert markers("Номер A025, пройдите к окну 9.", "ru") == {"a025", "025", "9"}
+    assert markers("请到３楼C区。", "zh") == {"3", "c"}
+    assert not markers("Do you speak English?", "en")
+
+
+def test_fewer_options_give_the_answer_away_by_its_number():
+    """Over the real decks: of the option sets whose answer has a number or code, the answer is the only option
+    with one in at most a fifth (it was most of them before distractors were chosen for it)."""
+    for lang in ("en", "ru", "zh"):
+        candidates = pool(lang)
+        marked = [c for c in candidates if markers(c.text, lang)]
+        alone = sum(sum(bool(markers(o, lang)) for o in build(c, candidates, lang=lang, seed="g").options) == 1
+                    for c in marked)
+        assert alone <= len(marked) / 5, (lang, alone, len(marked))
