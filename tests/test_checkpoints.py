@@ -41,7 +41,8 @@ def other_process(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def wait_for(condition, seconds: float = 5.0) -> bool:
+def wait_for(condition, seconds: float = 30.0) -> bool:
+    """Polls until true; generous, for a loaded CI machine (it returns as soon as the condition holds)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if condition():
@@ -68,8 +69,8 @@ def test_the_checkpointer_truncates_a_big_wal_when_no_reader_pins_it(db_path, sm
     fill(writer, "a")
     assert wal_size(db_path) > LIMIT
     store.start_checkpointer(every_s=0.02)
-    assert wait_for(lambda: wal_size(db_path) == 0)
-    assert store._checkpointer.truncated >= 1
+    # the file is cut inside the PRAGMA, the count goes up just after it returns: wait for both
+    assert wait_for(lambda: wal_size(db_path) == 0 and store._checkpointer.truncated >= 1)
     assert store.value("SELECT count(*) FROM settings") == 200
     writer.close()
     store.close()
@@ -91,8 +92,8 @@ def test_no_truncate_is_tried_while_a_reader_pins_the_wal(db_path, small_limit):
         conn.execute("INSERT INTO settings VALUES ('during', 'x')")
     reader.execute("COMMIT")
     reader.close()
-    assert wait_for(lambda: wal_size(db_path) == 0)  # the reader gone, the next pass truncates
-    assert checkpointer.truncated >= 1 and store.value("SELECT count(*) FROM settings") == 401
+    assert wait_for(lambda: wal_size(db_path) == 0 and checkpointer.truncated >= 1)  # the reader gone: truncated
+    assert store.value("SELECT count(*) FROM settings") == 401
     writer.close()
     store.close()
 
