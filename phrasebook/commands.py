@@ -73,7 +73,8 @@ def cli(ctx: click.Context, db: str | None, ui_lang: str | None) -> None:
     if ctx.invoked_subcommand is None:
         from phrasebook.tui.app import run
 
-        run(db_path=paths.db_path(db), ui_lang=ui_lang)
+        if status := run(db_path=paths.db_path(db), ui_lang=ui_lang):
+            ctx.exit(status)  # the app ended on an error: never status 0 after a crash
 
 
 # -- decks -----------------------------------------------------------------------------------------

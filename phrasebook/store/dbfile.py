@@ -19,8 +19,11 @@ from phrasebook.paths import side_file
 DAMAGED = ("SQLITE_CORRUPT", "SQLITE_NOTADB")
 READ_ONLY = ("SQLITE_READONLY",)
 BUSY = ("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_PROTOCOL")
+FULL_BELOW_BYTES = 64 * 1024  # less free space than this: an I/O error on writing is the disk being full
 SQLITE_MAGIC = b"SQLite format 3\x00"
 IO = ("SQLITE_IOERR", "SQLITE_FULL", "SQLITE_CANTOPEN", "SQLITE_PERM")
+# The file or the disk at fault, not the statement: what any read or write may meet and no caller can prevent.
+ENVIRONMENT = (*DAMAGED, *READ_ONLY, *IO, "SQLITE_NOMEM")
 
 
 def check_file(path: Path) -> None:
@@ -91,6 +94,23 @@ def is_damage(err: BaseException) -> bool:
     return name.startswith(DAMAGED) or "malformed" in text or "not a database" in text
 
 
+def _full(path: Path) -> bool:
+    """Is the disk holding `path` (nearly) full? SQLite reports some writes a full disk refused (the -shm, the
+    -wal header) as I/O errors; Python does not give us the errno."""
+    try:
+        info = os.statvfs(_existing_parent(path) or path.parent)
+    except OSError:
+        return False
+    return info.f_bavail * info.f_frsize < FULL_BELOW_BYTES
+
+
+def is_environment(err: BaseException) -> bool:
+    """Is this an sqlite3 error of the file or the disk (full, I/O, read-only, damaged) rather than of our SQL?"""
+    if not isinstance(err, sqlite3.Error):
+        return isinstance(err, UnicodeDecodeError)
+    return (getattr(err, "sqlite_errorname", "") or "").startswith(ENVIRONMENT) or is_damage(err)
+
+
 def explain(err: sqlite3.Error, path: Path) -> PhrasebookError:
     """One clear message for an sqlite3 error met while using the database at `path`."""
     name = getattr(err, "sqlite_errorname", "") or ""
@@ -101,6 +121,10 @@ def explain(err: sqlite3.Error, path: Path) -> PhrasebookError:
         return PhrasebookError("dbfile.read_only", path=path)
     if name.startswith(BUSY) or "locked" in text:
         return PhrasebookError("dbfile.busy", path=path, error=text)
+    if name.startswith("SQLITE_FULL") or "disk is full" in text or (name.startswith("SQLITE_IOERR") and _full(path)):
+        return PhrasebookError("dbfile.full", path=path)
+    if name.startswith("SQLITE_IOERR") or "I/O error" in text:
+        return PhrasebookError("dbfile.io_error", path=path, code=name or text)
     if name.startswith(IO):
         return PhrasebookError("db.cannot_open", path=path, error=text)
     return PhrasebookError("dbfile.error", path=path, error=text)
