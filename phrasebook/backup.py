@@ -115,6 +115,7 @@ def _existing_db(db: Path) -> Path:
         raise PhrasebookError("db.is_dir", path=db)
     if not db.is_file():
         raise PhrasebookError("backup.err.no_db", path=db)
+    dbfile.check_not_empty(db, db.stat().st_size)
     return db
 
 

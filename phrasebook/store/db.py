@@ -223,12 +223,15 @@ def _refusal(err: BaseException, path: Path) -> PhrasebookError:
     return explain(err, path)
 
 
-def open_store(path: Path | str) -> Store:
-    """Open (creating if needed) and migrate the database at `path`."""
+def open_store(path: Path | str, *, create: bool = True) -> Store:
+    """Open (creating if needed, unless not `create`) and migrate the database at `path`. Checking commands
+    (doctor) pass create=False: a mistyped --db must not become a new, empty, "healthy" database."""
     from phrasebook.store.dbfile import check_file
     from phrasebook.store.migrations import migrate
 
     path = Path(path)
+    if not create and not path.exists():
+        raise PhrasebookError("dbfile.missing", path=path)
     check_file(path)  # a folder, an empty or read-only file…: refused before SQLite writes a byte
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

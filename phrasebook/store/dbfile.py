@@ -41,16 +41,21 @@ def check_file(path: Path) -> None:
         raise PhrasebookError("db.is_dir", path=path)
     if not stat.S_ISREG(info.st_mode):
         raise PhrasebookError("dbfile.not_file", path=path)
-    if info.st_size == 0:
-        wal = side_file(path, "-wal")
-        if wal.is_file() and wal.stat().st_size > 0:  # SQLite would delete that -wal: all that is left
-            raise PhrasebookError("dbfile.wal_only", path=path, wal=wal)
-        raise PhrasebookError("dbfile.empty", path=path)
+    check_not_empty(path, info.st_size)
     if not os.access(path, os.R_OK):
         raise PhrasebookError("dbfile.unreadable", path=path)
     if not os.access(path, os.W_OK):
         raise PhrasebookError("dbfile.read_only", path=path)
     _check_header(path)
+
+
+def check_not_empty(path: Path, size: int) -> None:
+    """0 bytes is no database: SQLite would make a new one there (and delete a -wal that holds the data)."""
+    if size == 0:
+        wal = side_file(path, "-wal")
+        if wal.is_file() and wal.stat().st_size > 0:  # SQLite would delete that -wal: all that is left
+            raise PhrasebookError("dbfile.wal_only", path=path, wal=wal)
+        raise PhrasebookError("dbfile.empty", path=path)
 
 
 def _check_header(path: Path) -> None:
