@@ -13,6 +13,7 @@ from __future__ import annotations
 import errno
 import itertools
 import os
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -156,6 +157,15 @@ def _copy_failed(err: BaseException, db: Path, first: Path) -> PhrasebookError:
     return PhrasebookError("backup.err.source", path=db, error=err)
 
 
+def _source_failed(err: BaseException, db: Path) -> PhrasebookError:
+    """The database could not be read (its folder read-only, the file damaged…), before anything was copied."""
+    if isinstance(err, sqlite3.Error) and (getattr(err, "sqlite_errorname", "") or "").startswith("SQLITE_READONLY"):
+        return dbfile.read_only(db, err.sqlite_errorname)
+    if dbfile.is_damage(err):
+        return PhrasebookError("dbfile.damaged", path=db, error=snapshot.describe(err))
+    return PhrasebookError("backup.err.source", path=db, error=snapshot.describe(err))
+
+
 def backup(db: Path, dest: Path | None = None, *, now: datetime, folder: bool = False) -> Backup:
     """Copy the database at `db` to `dest` (see `destination`) and verify the copy; raises PhrasebookError."""
     db = _existing_db(Path(db))
@@ -165,8 +175,9 @@ def backup(db: Path, dest: Path | None = None, *, now: datetime, folder: bool = 
     try:
         try:
             source = snapshot.open_readonly(db)
+            source.execute("PRAGMA schema_version").fetchone()  # the first read: its errors are the source's
         except snapshot.SQLITE_ERRORS as err:
-            raise PhrasebookError("backup.err.source", path=db, error=snapshot.describe(err)) from None
+            raise _source_failed(err, db) from None
         try:
             copied = snapshot.copy_to(source, partial)
         finally:

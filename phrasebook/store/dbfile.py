@@ -116,6 +116,15 @@ def is_environment(err: BaseException) -> bool:
     return (getattr(err, "sqlite_errorname", "") or "").startswith(ENVIRONMENT) or is_damage(err)
 
 
+def read_only(path: Path, name: str = "") -> PhrasebookError:
+    """Which is read-only: the file, or its folder (SQLite makes the -wal and -shm beside the file, even to read
+    a WAL database, so a writable file in a read-only folder cannot be used either)."""
+    folder = path.absolute().parent
+    if name == "SQLITE_READONLY_DIRECTORY" or (os.access(path, os.W_OK) and not os.access(folder, os.W_OK)):
+        return PhrasebookError("dbfile.folder_no_write", path=path, folder=folder)
+    return PhrasebookError("dbfile.read_only", path=path)
+
+
 def explain(err: sqlite3.Error, path: Path) -> PhrasebookError:
     """One clear message for an sqlite3 error met while using the database at `path`."""
     name = getattr(err, "sqlite_errorname", "") or ""
@@ -123,7 +132,7 @@ def explain(err: sqlite3.Error, path: Path) -> PhrasebookError:
     if is_damage(err):
         return PhrasebookError("dbfile.damaged", path=path, error=text)
     if name.startswith(READ_ONLY) or "readonly" in text:
-        return PhrasebookError("dbfile.read_only", path=path)
+        return read_only(path, name)
     if name.startswith(BUSY) or "locked" in text:
         return PhrasebookError("dbfile.busy", path=path, error=text)
     if name.startswith("SQLITE_FULL") or "disk is full" in text or (name.startswith("SQLITE_IOERR") and _full(path)):
