@@ -24,7 +24,7 @@ from pathlib import Path
 
 from phrasebook import interrupts, paths
 from phrasebook.backup import Copy, _folder, _partial, _remove, _take_name, backup_name
-from phrasebook.errors import PhrasebookError
+from phrasebook.errors import PhrasebookError, os_reason
 from phrasebook.inuse import ExclusiveUse, in_use
 from phrasebook.paths import side_file
 from phrasebook.store import dbfile, open_store, snapshot
@@ -77,7 +77,7 @@ def plan_restore(source: Path, target: Path) -> RestorePlan:
             shutil.copyfile(side_file(source, "-wal"), side_file(staged, "-wal"))
     except OSError as err:
         _remove(staged)
-        raise PhrasebookError("restore.err.copy", path=source, error=err.strerror or err) from None
+        raise PhrasebookError("restore.err.copy", path=source, error=os_reason(err)) from None
     try:
         incoming = _check_incoming(source, staged)
         _upgrade_staged(source, staged, incoming.contents.schema)
@@ -277,5 +277,5 @@ def _text(err: BaseException) -> str:
     if isinstance(err, PhrasebookError):
         return err.message()
     if isinstance(err, OSError):
-        return str(err.strerror or err)
+        return os_reason(err)
     return snapshot.describe(err)

@@ -278,7 +278,7 @@ def test_a_full_disk_at_the_destination_is_reported_as_such_and_leaves_nothing(d
     done = subprocess.run([sys.executable, "-c", FULL_DISK, str(limit), "--ui-lang", "en", "--db", str(db),
                            "backup", str(dest)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
-    assert f"Cannot write the backup {dest}: disk I/O error" in done.stderr, done.stderr
+    assert f"Cannot write the backup {dest}: disk input/output error" in done.stderr, done.stderr  # reason.SQLITE_IOERR
     assert list((tmp_path / "out").iterdir()) == []
 
 

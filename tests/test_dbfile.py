@@ -229,3 +229,40 @@ def test_backup_from_a_read_only_folder_blames_that_folder_not_the_destination(l
     assert done.stderr.strip() == t("cli.error", message=t("dbfile.folder_no_write", path=locked_folder,
                                                            folder=locked_folder.parent))
     assert str(dest) not in done.stderr
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+def test_an_os_error_is_told_in_the_ui_language(tmp_path, lang):
+    """--db under a path one of whose parts is a file: ENOTDIR, said in the catalogue's words, not strerror."""
+    (tmp_path / "afile").write_text("x")
+    path = tmp_path / "afile" / "x.db"
+    result = CliRunner().invoke(cli, ["--ui-lang", lang, "--db", str(path), "trainee", "list"])
+    assert result.exit_code == 1
+    assert result.output.strip() == t("cli.error", message=t("db.cannot_open", path=path, error=t("reason.ENOTDIR")))
+    assert "Not a directory" not in result.output or lang == "en"
+
+
+def test_a_backup_folder_without_permission_is_told_in_chinese(folder, real_db, tmp_path):
+    db = folder / "a.db"
+    shutil.copy(real_db, db)
+    shut = tmp_path / "shut"
+    shut.mkdir(mode=0o555)
+    done = unprivileged("--db", str(db), "backup", str(shut / "b.db"))
+    i18n.set_language("zh-CN")
+    assert done.returncode == 1
+    assert done.stderr.strip() == t("cli.error", message=t("backup.err.write", path=shut / "b.db",
+                                                           error=t("reason.EACCES")))
+    assert "Permission denied" not in done.stderr and "readonly" not in done.stderr
+
+
+def test_explain_says_sqlite_errors_in_the_ui_language(tmp_path):
+    db = tmp_path / "x.db"
+    busy = sqlite3.connect(db)
+    busy.execute("BEGIN IMMEDIATE")
+    other = sqlite3.connect(db, timeout=0)
+    with pytest.raises(sqlite3.OperationalError) as err:
+        other.execute("BEGIN IMMEDIATE")
+    message = explain(err.value, db).message()
+    assert "database is locked" not in message and t("reason.SQLITE_BUSY") in message
+    busy.close()
+    other.close()

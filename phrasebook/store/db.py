@@ -39,7 +39,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from phrasebook.errors import PhrasebookError
+from phrasebook.errors import PhrasebookError, os_reason
 from phrasebook.store.dbfile import explain, is_environment
 
 BUSY_TIMEOUT_S = 10.0       # SQLite's busy handler, for every statement but BEGIN IMMEDIATE
@@ -239,7 +239,7 @@ def open_store(path: Path | str, *, create: bool = True) -> Store:
     except sqlite3.OperationalError as err:
         raise explain(err, path) from None
     except OSError as err:
-        raise PhrasebookError("db.cannot_open", path=path, error=err.strerror or err) from None
+        raise PhrasebookError("db.cannot_open", path=path, error=os_reason(err)) from None
     store = Store(conn, path)
     try:
         migrate(store)

@@ -13,7 +13,8 @@ import sqlite3
 import stat
 from pathlib import Path
 
-from phrasebook.errors import PhrasebookError
+from phrasebook.errors import PhrasebookError, os_reason
+from phrasebook.i18n import t
 from phrasebook.paths import side_file
 
 DAMAGED = ("SQLITE_CORRUPT", "SQLITE_NOTADB")
@@ -36,7 +37,7 @@ def check_file(path: Path) -> None:
             raise PhrasebookError("dbfile.folder_read_only", path=path, folder=parent) from None
         return
     except OSError as err:
-        raise PhrasebookError("db.cannot_open", path=path, error=err.strerror or err) from None
+        raise PhrasebookError("db.cannot_open", path=path, error=os_reason(err)) from None
     if stat.S_ISDIR(info.st_mode):
         raise PhrasebookError("db.is_dir", path=path)
     if not stat.S_ISREG(info.st_mode):
@@ -68,7 +69,7 @@ def _check_header(path: Path) -> None:
         with open(path, "rb") as fh:
             head = fh.read(100)
     except OSError as err:
-        raise PhrasebookError("db.cannot_open", path=path, error=err.strerror or err) from None
+        raise PhrasebookError("db.cannot_open", path=path, error=os_reason(err)) from None
     if len(head) < 100 or not head.startswith(SQLITE_MAGIC):
         return
     version = int.from_bytes(head[60:64], "big", signed=True)
@@ -125,6 +126,14 @@ def read_only(path: Path, name: str = "") -> PhrasebookError:
     return PhrasebookError("dbfile.read_only", path=path)
 
 
+def sqlite_reason(err: BaseException) -> str:
+    """SQLite's error in the UI language, by its primary result code (its English text for one not listed)."""
+    name = getattr(err, "sqlite_errorname", "") or ""
+    key = "reason." + "_".join(name.split("_")[:2])
+    text = t(key)
+    return text if name and text != key else str(err)
+
+
 def explain(err: sqlite3.Error, path: Path) -> PhrasebookError:
     """One clear message for an sqlite3 error met while using the database at `path`."""
     name = getattr(err, "sqlite_errorname", "") or ""
@@ -134,11 +143,11 @@ def explain(err: sqlite3.Error, path: Path) -> PhrasebookError:
     if name.startswith(READ_ONLY) or "readonly" in text:
         return read_only(path, name)
     if name.startswith(BUSY) or "locked" in text:
-        return PhrasebookError("dbfile.busy", path=path, error=text)
+        return PhrasebookError("dbfile.busy", path=path, error=sqlite_reason(err))
     if name.startswith("SQLITE_FULL") or "disk is full" in text or (name.startswith("SQLITE_IOERR") and _full(path)):
         return PhrasebookError("dbfile.full", path=path)
     if name.startswith("SQLITE_IOERR") or "I/O error" in text:
         return PhrasebookError("dbfile.io_error", path=path, code=name or text)
     if name.startswith(IO):
-        return PhrasebookError("db.cannot_open", path=path, error=text)
+        return PhrasebookError("db.cannot_open", path=path, error=sqlite_reason(err))
     return PhrasebookError("dbfile.error", path=path, error=text)
