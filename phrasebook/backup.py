@@ -13,13 +13,14 @@ from __future__ import annotations
 import errno
 import itertools
 import os
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from phrasebook import paths
-from phrasebook.errors import PhrasebookError
+from phrasebook.errors import PhrasebookError, os_reason
 from phrasebook.paths import SIDE_SUFFIXES, side_file
 from phrasebook.store import dbfile, snapshot
 
@@ -93,7 +94,7 @@ def _folder(folder: Path) -> Path:
         if not os.access(folder, os.W_OK):
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
     except OSError as err:
-        raise PhrasebookError("backup.err.folder", folder=folder, error=err.strerror or err) from None
+        raise PhrasebookError("backup.err.folder", folder=folder, error=os_reason(err)) from None
     return folder
 
 
@@ -115,6 +116,7 @@ def _existing_db(db: Path) -> Path:
         raise PhrasebookError("db.is_dir", path=db)
     if not db.is_file():
         raise PhrasebookError("backup.err.no_db", path=db)
+    dbfile.check_not_empty(db, db.stat().st_size)
     return db
 
 
@@ -131,7 +133,7 @@ def destination(db: Path, dest: Path | None, now: datetime, *, folder: bool = Fa
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise PhrasebookError("backup.err.write", path=dest, error=err.strerror or err) from None
+        raise PhrasebookError("backup.err.write", path=dest, error=os_reason(err)) from None
     return dest, False
 
 
@@ -145,14 +147,26 @@ def _copy_failed(err: BaseException, db: Path, first: Path) -> PhrasebookError:
     if isinstance(err, OSError):
         full = err.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
         return PhrasebookError("backup.err.full" if full else "backup.err.write", path=first,
-                               error=err.strerror or err)
+                               error=os_reason(err))
     if name.startswith("SQLITE_FULL"):
-        return PhrasebookError("backup.err.full", path=first, error=err)
+        return PhrasebookError("backup.err.full", path=first, error=dbfile.sqlite_reason(err))
     if name.startswith(WRITE_ERRORS):
-        return PhrasebookError("backup.err.write", path=first, error=err)
+        folder_shut = not os.access(first.parent, os.W_OK)  # SQLite says only "unable to open database file"
+        return PhrasebookError("backup.err.write", path=first,
+                               error=os_reason(PermissionError(errno.EACCES, "")) if folder_shut
+                               else dbfile.sqlite_reason(err))
     if dbfile.is_damage(err):
         return PhrasebookError("dbfile.damaged", path=db, error=snapshot.describe(err))
     return PhrasebookError("backup.err.source", path=db, error=err)
+
+
+def _source_failed(err: BaseException, db: Path) -> PhrasebookError:
+    """The database could not be read (its folder read-only, the file damaged…), before anything was copied."""
+    if isinstance(err, sqlite3.Error) and (getattr(err, "sqlite_errorname", "") or "").startswith("SQLITE_READONLY"):
+        return dbfile.read_only(db, err.sqlite_errorname)
+    if dbfile.is_damage(err):
+        return PhrasebookError("dbfile.damaged", path=db, error=snapshot.describe(err))
+    return PhrasebookError("backup.err.source", path=db, error=snapshot.describe(err))
 
 
 def backup(db: Path, dest: Path | None = None, *, now: datetime, folder: bool = False) -> Backup:
@@ -164,8 +178,9 @@ def backup(db: Path, dest: Path | None = None, *, now: datetime, folder: bool = 
     try:
         try:
             source = snapshot.open_readonly(db)
+            source.execute("PRAGMA schema_version").fetchone()  # the first read: its errors are the source's
         except snapshot.SQLITE_ERRORS as err:
-            raise PhrasebookError("backup.err.source", path=db, error=snapshot.describe(err)) from None
+            raise _source_failed(err, db) from None
         try:
             copied = snapshot.copy_to(source, partial)
         finally:

@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> None:
 
         db = paths.db_path(tui.get("--db"))
         try:
-            run(db, ui_lang=tui.get("--ui-lang"))
+            status = run(db, ui_lang=tui.get("--ui-lang"))
         except PhrasebookError as err:
             print(i18n.t("cli.error", message=err.message()), file=sys.stderr)
             sys.exit(1)
@@ -63,6 +63,8 @@ def main(argv: list[str] | None = None) -> None:
 
             print(i18n.t("cli.error", message=explain(err, db).message()), file=sys.stderr)
             sys.exit(1)
+        if status:  # the app ended on an error (Textual printed it): never exit 0 after a crash
+            sys.exit(status)
         return
     from phrasebook.commands import cli
 

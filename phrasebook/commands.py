@@ -24,11 +24,12 @@ class Options:
     db: str | None
     ui_lang: str | None
 
-    def store(self, *, sync: bool = True) -> Store:
-        """Open the database; bundled decks are (re)imported first when their files changed, as the app does."""
+    def store(self, *, sync: bool = True, create: bool = True) -> Store:
+        """Open the database; bundled decks are (re)imported first when their files changed, as the app does.
+        `create`: make it when missing (False for commands that only check one)."""
         path = paths.db_path(self.db)
         self.warn_network(path)
-        store = open_store(path)
+        store = open_store(path, create=create)
         if sync:
             from phrasebook.importer import sync_if_changed
 
@@ -73,7 +74,8 @@ def cli(ctx: click.Context, db: str | None, ui_lang: str | None) -> None:
     if ctx.invoked_subcommand is None:
         from phrasebook.tui.app import run
 
-        run(db_path=paths.db_path(db), ui_lang=ui_lang)
+        if status := run(db_path=paths.db_path(db), ui_lang=ui_lang):
+            ctx.exit(status)  # the app ended on an error: never status 0 after a crash
 
 
 # -- decks -----------------------------------------------------------------------------------------
@@ -179,7 +181,7 @@ def pinyin_cmd(text: str) -> None:
 def doctor_cmd(opts: Options, rebuild: bool) -> None:
     from phrasebook.doctor import check
 
-    report = check(opts.store(sync=False), rebuild=rebuild)
+    report = check(opts.store(sync=False, create=False), rebuild=rebuild)
     click.echo(t("cli.doctor.integrity", result=report.integrity))
     click.echo(t("cli.doctor.foreign_keys", count=report.foreign_keys))
     click.echo(t("reliability.doctor_keys", count=report.duplicate_keys))

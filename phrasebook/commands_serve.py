@@ -14,7 +14,7 @@ import click
 
 from phrasebook import paths
 from phrasebook.clickui import Command
-from phrasebook.errors import PhrasebookError
+from phrasebook.errors import PhrasebookError, os_reason
 from phrasebook.i18n import t
 
 
@@ -36,4 +36,4 @@ def serve(opts, host: str, port: int, public_url: str | None) -> None:
     try:
         server.serve()
     except OSError as err:  # the port is taken, or the host is not this machine's
-        raise PhrasebookError("serve.cannot_listen", host=host, port=port, error=err.strerror or err) from None
+        raise PhrasebookError("serve.cannot_listen", host=host, port=port, error=os_reason(err)) from None

@@ -1,5 +1,6 @@
 """Integrity checks: SQLite's own, the log's own (no answer logged twice under one key, no review of a missing
-card), and that every card's stored state equals a replay of its review log.
+card), and that every card's stored state equals a replay of its review log — an empty one for a card never
+answered, which must be new as made (one made due without a log would be served with no history).
 
 The review log is the source of truth; `rebuild` rewrites card state from it (it cannot mend the log itself),
 card by card, each in its own short write transaction that reads the card's log again inside it: clerks can keep
@@ -42,7 +43,7 @@ def check(store: Store, *, rebuild: bool = False, scheduler: Scheduler | None = 
     report = Report(integrity=store.value("PRAGMA integrity_check"),
                     foreign_keys=len(store.rows("PRAGMA foreign_key_check")),
                     duplicate_keys=q.duplicate_keys(store), orphan_reviews=q.orphan_reviews(store))
-    for card_id in q.reviewed_card_ids(store):
+    for card_id in q.cards_to_check(store):
         report.cards_checked += 1
         row, log = q.card_and_log(store, card_id)
         if row is None or card_state(row) == replay_log(scheduler, card_id, log):

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import errno
+
 from phrasebook.i18n import t
+
+SAME_REASON = {"EPERM": "EACCES", "EDQUOT": "ENOSPC", "EFBIG": "ENOSPC"}
 
 
 class PhrasebookError(Exception):
@@ -18,3 +22,12 @@ class PhrasebookError(Exception):
 
     def __str__(self) -> str:
         return self.message()
+
+
+def os_reason(err: OSError) -> str:
+    """Why an OS call failed, in the UI language (the system's English strerror only for an errno the
+    catalogue does not know)."""
+    name = errno.errorcode.get(err.errno or 0, "")
+    key = f"reason.{SAME_REASON.get(name, name)}"
+    text = t(key)
+    return text if name and text != key else str(err.strerror or err)

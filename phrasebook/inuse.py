@@ -18,7 +18,7 @@ import os
 import struct
 from pathlib import Path
 
-from phrasebook.errors import PhrasebookError
+from phrasebook.errors import PhrasebookError, os_reason
 from phrasebook.paths import side_file
 
 try:
@@ -52,7 +52,7 @@ class ExclusiveUse:
         try:
             fd = os.open(side_file(self.db, "-shm"), os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as err:
-            raise PhrasebookError("inuse.cannot_check", path=self.db, error=err.strerror or err) from None
+            raise PhrasebookError("inuse.cannot_check", path=self.db, error=os_reason(err)) from None
         try:
             fcntl.fcntl(fd, _LOCK, _flock(fcntl.F_WRLCK))
         except OSError as err:
@@ -61,7 +61,7 @@ class ExclusiveUse:
                 os.close(fd)
                 return False
             os.close(fd)  # no locks here at all (some network filesystems): cannot tell
-            raise PhrasebookError("inuse.cannot_check", path=self.db, error=err.strerror or err) from None
+            raise PhrasebookError("inuse.cannot_check", path=self.db, error=os_reason(err)) from None
         self.fd = fd
         return True
 

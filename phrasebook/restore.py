@@ -8,9 +8,9 @@ exclusively (snapshot.lock) while the current content is copied to the backups f
 what gets replaced) and SQLite's backup API writes the checked copy in (snapshot.install, one transaction): a
 program opening meanwhile waits or says busy and then sees the restored content, never a mixture; no file is
 swapped, so the file keeps its owner, mode and links. Ctrl+C is held back during those steps, and a safety copy
-once made is kept and named whatever happens. A file SQLite cannot read at all (damaged header, 0 bytes) is kept
+once made is kept and named whatever happens. A backup of an older schema is migrated in its staged copy before
+anything is replaced (refused if it cannot be). A file SQLite cannot read at all (damaged header, 0 bytes) is kept
 byte for byte with its side files instead, emptied in place for the copy, and put back exactly on failure.
-An older schema is migrated by the next open, as usual.
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ from pathlib import Path
 
 from phrasebook import interrupts, paths
 from phrasebook.backup import Copy, _folder, _partial, _remove, _take_name, backup_name
-from phrasebook.errors import PhrasebookError
+from phrasebook.errors import PhrasebookError, os_reason
 from phrasebook.inuse import ExclusiveUse, in_use
 from phrasebook.paths import side_file
-from phrasebook.store import dbfile, snapshot
+from phrasebook.store import dbfile, open_store, snapshot
 from phrasebook.store.db import is_busy
 from phrasebook.store.migrations import LATEST
 
@@ -77,9 +77,10 @@ def plan_restore(source: Path, target: Path) -> RestorePlan:
             shutil.copyfile(side_file(source, "-wal"), side_file(staged, "-wal"))
     except OSError as err:
         _remove(staged)
-        raise PhrasebookError("restore.err.copy", path=source, error=err.strerror or err) from None
+        raise PhrasebookError("restore.err.copy", path=source, error=os_reason(err)) from None
     try:
         incoming = _check_incoming(source, staged)
+        _upgrade_staged(source, staged, incoming.contents.schema)
     except BaseException:
         _remove(staged)
         raise
@@ -112,6 +113,20 @@ def _check_incoming(source: Path, staged: Path) -> Copy:
     if broken:
         raise PhrasebookError("restore.err.references", path=source, count=broken)
     return Copy(size=staged.stat().st_size, contents=found)
+
+
+def _upgrade_staged(source: Path, staged: Path, schema: int) -> None:
+    """Migrate the staged copy now, so a backup this program cannot bring up to date is refused before anything
+    is replaced (installed, it would leave a database no command opens); what gets installed is the upgraded
+    copy, as the next open would have made it."""
+    if schema == LATEST:
+        return
+    try:
+        open_store(staged).close()
+        snapshot.settle(staged)  # one file again, as the install expects
+    except PhrasebookError as err:
+        detail = err.params.get("error", err.message())
+        raise PhrasebookError("restore.err.migrate", path=source, found=schema, latest=LATEST, error=detail) from None
 
 
 def _read_current(target: Path) -> tuple[snapshot.Contents | None, str | None]:
@@ -262,5 +277,5 @@ def _text(err: BaseException) -> str:
     if isinstance(err, PhrasebookError):
         return err.message()
     if isinstance(err, OSError):
-        return str(err.strerror or err)
+        return os_reason(err)
     return snapshot.describe(err)

@@ -125,3 +125,39 @@ def saved(db, tmp_path) -> Path:
     create_person(store, name="李强", staff_no="C3")
     store.close()
     return tmp_path / "saved.db"
+
+
+class SmallDisk:
+    """A real 4 MB tmpfs: `fill()` takes every free byte (the next write meets ENOSPC), `free()` gives it back."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.filler = folder / "filler"
+
+    def fill(self) -> None:
+        chunk = b"\0" * 4096
+        with open(self.filler, "ab", buffering=0) as fh:
+            try:
+                while True:
+                    fh.write(chunk)
+            except OSError:
+                pass
+
+    def free(self) -> None:
+        self.filler.unlink(missing_ok=True)
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A disk that can really fill up (mounting needs root: skipped elsewhere)."""
+    import subprocess
+
+    folder = tmp_path / "small"
+    folder.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(folder)],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("mounting a small tmpfs needs root")
+    try:
+        yield SmallDisk(folder)
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], capture_output=True)

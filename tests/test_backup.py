@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from phrasebook.commands import cli
+from phrasebook.i18n import t
 from phrasebook.people import StudySettings, create_person
 from phrasebook.scheduler import GOOD
 from phrasebook.session import DrillSession
@@ -277,7 +278,7 @@ def test_a_full_disk_at_the_destination_is_reported_as_such_and_leaves_nothing(d
     done = subprocess.run([sys.executable, "-c", FULL_DISK, str(limit), "--ui-lang", "en", "--db", str(db),
                            "backup", str(dest)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
-    assert f"Cannot write the backup {dest}: disk I/O error" in done.stderr, done.stderr
+    assert f"Cannot write the backup {dest}: disk input/output error" in done.stderr, done.stderr  # reason.SQLITE_IOERR
     assert list((tmp_path / "out").iterdir()) == []
 
 
@@ -300,3 +301,13 @@ def test_a_disk_that_fills_up_is_reported_as_full_naming_the_backup(db, tiny_dis
     assert result.exit_code == 1 and "Traceback" not in result.output, result.output
     assert f"Cannot write the backup {dest}: the disk is full" in result.output, result.output
     assert list(tiny_disk.iterdir()) == []
+
+
+def test_an_empty_file_is_not_backed_up(tmp_path):
+    """0 bytes is no database (every other command refuses it; restore would refuse the 'backup' too)."""
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    result = invoke(empty, "backup", str(tmp_path / "b.db"))
+    assert result.exit_code == 1
+    assert result.output.strip() == f"Error: {t('dbfile.empty', path=empty)}"
+    assert not (tmp_path / "b.db").exists() and empty.stat().st_size == 0

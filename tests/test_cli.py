@@ -80,3 +80,13 @@ def test_bundled_phrases_cover_en_ja_ko(real_db, monkeypatch):
     assert len(data) >= 300
     assert len({p["scenario"] for p in data}) >= 14
     assert all({"en", "ja", "ko"} <= set(p["translations"]) for p in data)
+
+
+def test_doctor_on_a_mistyped_path_says_there_is_no_database_and_makes_none(tmp_path):
+    """A typo in --db must not make a fresh empty database and call it healthy."""
+    missing = tmp_path / "nonexist" / "deep" / "x.db"
+    for lang, key_text in (("zh-CN", "没有数据库"), ("en", "no database")):
+        result = CliRunner().invoke(cli, ["--ui-lang", lang, "--db", str(missing), "doctor"])
+        assert result.exit_code == 1
+        assert key_text in result.output and str(missing) in result.output
+    assert not (tmp_path / "nonexist").exists()

@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from phrasebook import i18n
 from phrasebook.commands import cli
 from phrasebook.errors import PhrasebookError
+from phrasebook.i18n import t
 from phrasebook.store import open_store
 from phrasebook.store.dbfile import check_file, explain
 
@@ -185,3 +187,82 @@ def test_an_empty_database_file_with_a_wal_beside_it_is_refused_and_the_wal_kept
         out = cli_refuses(path, *args)
         assert "lost.db-wal" in out and "空文件" in out, out
     assert snapshot(path) == before
+
+
+def unprivileged(*args: str) -> subprocess.CompletedProcess:
+    """The CLI in a subprocess that file permissions bind (root without the capabilities that override them)."""
+    prefix = []
+    if os.geteuid() == 0:
+        if not shutil.which("setpriv"):
+            pytest.skip("running as root without setpriv: permissions cannot bind")
+        prefix = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--"]
+    return subprocess.run([*prefix, sys.executable, "-m", "phrasebook", *args], capture_output=True, text=True,
+                          timeout=60)
+
+
+@pytest.fixture
+def locked_folder(folder, real_db):
+    """A writable database in a folder nobody may write: SQLite cannot make its -wal and -shm there."""
+    path = folder / "a.db"
+    shutil.copy(real_db, path)
+    path.chmod(0o644)
+    folder.chmod(0o555)
+    yield path
+    folder.chmod(0o755)
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+def test_a_read_only_folder_is_named_not_the_file(locked_folder, lang):
+    done = unprivileged("--ui-lang", lang, "--db", str(locked_folder), "doctor")
+    i18n.set_language(lang)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.strip() == t("cli.error", message=t("dbfile.folder_no_write", path=locked_folder,
+                                                           folder=locked_folder.parent))
+    assert "readonly" not in done.stderr
+
+
+def test_backup_from_a_read_only_folder_blames_that_folder_not_the_destination(locked_folder, tmp_path):
+    dest = tmp_path / "nb3.db"
+    done = unprivileged("--ui-lang", "en", "--db", str(locked_folder), "backup", str(dest))
+    i18n.set_language("en")
+    assert done.returncode == 1 and not dest.exists()
+    assert done.stderr.strip() == t("cli.error", message=t("dbfile.folder_no_write", path=locked_folder,
+                                                           folder=locked_folder.parent))
+    assert str(dest) not in done.stderr
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+def test_an_os_error_is_told_in_the_ui_language(tmp_path, lang):
+    """--db under a path one of whose parts is a file: ENOTDIR, said in the catalogue's words, not strerror."""
+    (tmp_path / "afile").write_text("x")
+    path = tmp_path / "afile" / "x.db"
+    result = CliRunner().invoke(cli, ["--ui-lang", lang, "--db", str(path), "trainee", "list"])
+    assert result.exit_code == 1
+    assert result.output.strip() == t("cli.error", message=t("db.cannot_open", path=path, error=t("reason.ENOTDIR")))
+    assert "Not a directory" not in result.output or lang == "en"
+
+
+def test_a_backup_folder_without_permission_is_told_in_chinese(folder, real_db, tmp_path):
+    db = folder / "a.db"
+    shutil.copy(real_db, db)
+    shut = tmp_path / "shut"
+    shut.mkdir(mode=0o555)
+    done = unprivileged("--db", str(db), "backup", str(shut / "b.db"))
+    i18n.set_language("zh-CN")
+    assert done.returncode == 1
+    assert done.stderr.strip() == t("cli.error", message=t("backup.err.write", path=shut / "b.db",
+                                                           error=t("reason.EACCES")))
+    assert "Permission denied" not in done.stderr and "readonly" not in done.stderr
+
+
+def test_explain_says_sqlite_errors_in_the_ui_language(tmp_path):
+    db = tmp_path / "x.db"
+    busy = sqlite3.connect(db)
+    busy.execute("BEGIN IMMEDIATE")
+    other = sqlite3.connect(db, timeout=0)
+    with pytest.raises(sqlite3.OperationalError) as err:
+        other.execute("BEGIN IMMEDIATE")
+    message = explain(err.value, db).message()
+    assert "database is locked" not in message and t("reason.SQLITE_BUSY") in message
+    busy.close()
+    other.close()

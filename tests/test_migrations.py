@@ -104,3 +104,60 @@ def test_roll_up_follows_new_answers_and_undos(db_path):
                      (at,))
     row = store.row("SELECT reviews, new_cards, duration_ms, last_at FROM review_days WHERE person_id = 2")
     assert tuple(row)[:3] == (1, 1, 0)
+
+
+def build_prerelease_v3(path) -> None:
+    """A database of main @ d41b69c, two minutes on main: MIGRATIONS = [m001, m002, m004_review_keys], so its
+    user_version 3 means answer keys and no exam tables (the released numbering put exams at 3)."""
+    from phrasebook.store.migrations import m002_people_cohorts_assignments, m004_review_keys
+
+    build_v1(path)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("BEGIN")
+    m002_people_cohorts_assignments(conn)
+    m004_review_keys(conn)
+    conn.execute("INSERT INTO reviews (card_id, person_id, session_id, rating, reviewed_at, state_before, prior, "
+                 "answer_key) VALUES (3, 2, 1, 3, '2026-10-06T02:00:00.000000+00:00', 2, ?, 'k1')",
+                 (json.dumps({"state": 2}),))  # an answer with its key
+    conn.execute("PRAGMA user_version = 3")
+    conn.execute("COMMIT")
+    conn.close()
+
+
+def test_the_prerelease_schema_3_with_answer_keys_upgrades_with_every_row(db_path):
+    build_prerelease_v3(db_path)
+    store = open_store(db_path)
+    try:
+        assert store.value("PRAGMA user_version") == LATEST
+        tables = {r[0] for r in store.rows("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert {"exams", "exam_items", "exam_attempts", "exam_answers"} <= tables
+        assert store.value("SELECT count(*) FROM reviews WHERE answer_key = 'k1'") == 1
+        assert store.value("SELECT count(*) FROM people") == 2
+    finally:
+        store.close()
+
+
+def test_a_step_that_cannot_apply_is_one_sentence_and_leaves_the_database_as_it_was(db_path, tmp_path):
+    """A schema 4 file that already has people.name_key (another program's hand, a half-known build): m005 cannot
+    add it. The message says which file and which schema, in the UI language, SQLite's text only as a detail."""
+    from click.testing import CliRunner
+
+    from phrasebook.commands import cli
+    from phrasebook.i18n import t
+
+    build_prerelease_v3(db_path)
+    store = open_store(db_path)
+    store.close()
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    conn.execute("PRAGMA user_version = 4")
+    conn.close()
+    before = db_path.read_bytes()
+    result = CliRunner().invoke(cli, ["--db", str(db_path), "trainee", "list"])
+    assert result.exit_code == 1
+    assert result.output.startswith(t("cli.error", message="")) and "Traceback" not in result.output
+    assert result.output.strip() == t("cli.error", message=t("db.migrate_failed", path=db_path, found=4, step=5,
+                                                             error="duplicate column name: name_key"))
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
+    conn.close()
+    assert len(db_path.read_bytes()) == len(before)

@@ -318,3 +318,37 @@ def test_restore_refuses_while_another_program_has_the_database_open(db, saved):
         app.communicate("\n", timeout=30)
     assert invoke(db, "restore", "--yes", str(saved)).exit_code == 0  # closed: now it may
     assert counts(db)[0] == 2
+
+
+def test_restore_tries_the_upgrade_on_the_staged_copy_before_replacing_anything(db, tmp_path):
+    """A backup whose schema cannot be brought up to date is refused with the database untouched (before, the
+    restore installed it and left a database no command could open)."""
+    from tests.test_migrations import build_prerelease_v3
+
+    bad = tmp_path / "unupgradable.db"
+    build_prerelease_v3(bad)
+    store = open_store(bad)
+    store.close()
+    conn = sqlite3.connect(bad, isolation_level=None)
+    conn.execute("PRAGMA user_version = 4")  # has m005's column already: m005 cannot apply
+    conn.close()
+    before = siblings(db)
+    result = invoke(db, "restore", "--yes", str(bad))
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert f"cannot be upgraded to schema {LATEST}" in result.output and str(bad) in result.output
+    assert siblings(db) == before
+    assert invoke(db, "trainee", "list").exit_code == 0
+
+
+def test_restore_of_the_prerelease_schema_3_works(db, tmp_path):
+    from tests.test_migrations import build_prerelease_v3
+
+    old = tmp_path / "v3.db"
+    build_prerelease_v3(old)
+    result = invoke(db, "restore", "--yes", str(old))
+    assert result.exit_code == 0, result.output
+    store = open_store(db)
+    try:
+        assert store.value("PRAGMA user_version") == LATEST and store.value("SELECT count(*) FROM exams") == 0
+    finally:
+        store.close()

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from phrasebook.doctor import check
 from phrasebook.people import StudySettings, create_person
-from phrasebook.scheduler import AGAIN, EASY, GOOD, HARD, LEARNING, REVIEW
+from phrasebook.scheduler import AGAIN, EASY, GOOD, HARD, LEARNING, REVIEW, CardState
 from phrasebook.session import DrillSession, card_state
 from phrasebook.store import cards as q
 
@@ -105,6 +105,26 @@ def test_doctor_finds_and_repairs_drifted_state(mini_store, clock):
     fixed = check(mini_store, rebuild=True)
     assert fixed.repaired == 1 and fixed.ok
     assert card_state(q.card(mini_store, card_id)) == good
+
+
+def test_doctor_checks_cards_never_answered_too(mini_store, clock, run):
+    """A card with no log must be new: one made due as a review (a bad edit, a half-restored file) would be served
+    with no history behind it. Its state must equal the replay of an empty log; --rebuild makes it new again."""
+    person = create_person(mini_store, name="王芳", staff_no="C1")
+    s = DrillSession(mini_store, person, clock=clock)
+    s.answer(s.next(), GOOD)
+    card_id = mini_store.value("SELECT max(id) FROM cards")
+    assert not mini_store.value("SELECT count(*) FROM reviews WHERE card_id = ?", (card_id,))
+    with mini_store.write() as conn:
+        conn.execute("UPDATE cards SET state = 2, stability = 5, due = '2026-01-01T00:00:00.000000+00:00' "
+                     "WHERE id = ?", (card_id,))
+    report = check(mini_store)
+    assert report.mismatched == [card_id] and not report.ok
+    assert run("doctor").exit_code == 1
+    fixed = check(mini_store, rebuild=True)
+    assert fixed.repaired == 1 and fixed.ok
+    assert card_state(q.card(mini_store, card_id)) == CardState()
+    assert check(mini_store).ok and run("doctor").exit_code == 0
 
 
 def test_prepare_writes_only_when_cards_are_missing(mini_store):

@@ -215,8 +215,16 @@ def card_log(store: Store, card_id: int) -> list[sqlite3.Row]:
     return store.rows(CARD_LOG, (card_id,))
 
 
-def reviewed_card_ids(store: Store) -> list[int]:
-    return [r[0] for r in store.rows("SELECT id FROM cards WHERE reps > 0 OR id IN (SELECT card_id FROM reviews)")]
+# A card as made and never scheduled: what the replay of an empty log gives (scheduler.CardState()).
+PRISTINE = ("state = 0 AND step IS NULL AND stability IS NULL AND difficulty IS NULL AND due IS NULL "
+            "AND last_review IS NULL AND reps = 0 AND lapses = 0 AND NOT leech")
+
+
+def cards_to_check(store: Store) -> list[int]:
+    """Cards whose state doctor must compare with a replay: any with a log, and any without one that is not
+    new as made. The rest (never answered, pristine) already equal the replay of their empty log."""
+    return [r[0] for r in store.rows(f"SELECT id FROM cards WHERE id IN (SELECT card_id FROM reviews) "
+                                     f"OR NOT ({PRISTINE})")]
 
 
 def duplicate_keys(store: Store) -> int:

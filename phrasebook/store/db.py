@@ -39,7 +39,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from phrasebook.errors import PhrasebookError
+from phrasebook.errors import PhrasebookError, os_reason
+from phrasebook.store.dbfile import explain, is_environment
 
 BUSY_TIMEOUT_S = 10.0       # SQLite's busy handler, for every statement but BEGIN IMMEDIATE
 WRITE_RETRY_S = 5.0         # how much longer than the busy timeout a write keeps trying for the lock
@@ -71,7 +72,8 @@ class Store:
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """One short write transaction; rolled back whole on any error. Raises PhrasebookError("reliability.busy")
-        when the write lock cannot be had in time (nothing written)."""
+        when the write lock cannot be had in time, and dbfile's sentence for a full disk, an I/O error, a
+        read-only or damaged file (nothing written either way); an error of the SQL itself stays as it is."""
         deadline = time.monotonic() + self.patience_s
         try:
             self._until_done("BEGIN IMMEDIATE", deadline, quick=True)
@@ -80,11 +82,14 @@ class Store:
                 self._until_done("COMMIT", deadline)
             except BaseException:
                 if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
+                    with contextlib.suppress(sqlite3.Error):  # SQLite may have rolled back already; the
+                        self.conn.execute("ROLLBACK")        # first error is the one to tell
                 raise
-        except sqlite3.OperationalError as err:
+        except sqlite3.Error as err:
             if is_busy(err):
                 raise PhrasebookError("reliability.busy", seconds=round(self.patience_s)) from None
+            if is_environment(err):  # a full disk, an I/O error…: one sentence, and nothing was written
+                raise explain(err, self.path) from None
             raise
 
     @contextmanager
@@ -209,7 +214,7 @@ def connect(path: Path) -> sqlite3.Connection:
 def _refusal(err: BaseException, path: Path) -> PhrasebookError:
     """Why the first statement on a file failed. Busy (another program holds it locked) is not damage: the
     file is fine and a retry will do, so it must not be reported as "not a Phrasebook database"."""
-    from phrasebook.store.dbfile import explain, is_damage
+    from phrasebook.store.dbfile import is_damage
 
     if is_busy(err):
         return PhrasebookError("dbfile.busy", path=path, error=err)
@@ -218,18 +223,23 @@ def _refusal(err: BaseException, path: Path) -> PhrasebookError:
     return explain(err, path)
 
 
-def open_store(path: Path | str) -> Store:
-    """Open (creating if needed) and migrate the database at `path`."""
+def open_store(path: Path | str, *, create: bool = True) -> Store:
+    """Open (creating if needed, unless not `create`) and migrate the database at `path`. Checking commands
+    (doctor) pass create=False: a mistyped --db must not become a new, empty, "healthy" database."""
     from phrasebook.store.dbfile import check_file
     from phrasebook.store.migrations import migrate
 
     path = Path(path)
+    if not create and not path.exists():
+        raise PhrasebookError("dbfile.missing", path=path)
     check_file(path)  # a folder, an empty or read-only file…: refused before SQLite writes a byte
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = connect(path)
-    except (sqlite3.OperationalError, OSError) as err:
-        raise PhrasebookError("db.cannot_open", path=path, error=err) from None
+    except sqlite3.OperationalError as err:
+        raise explain(err, path) from None
+    except OSError as err:
+        raise PhrasebookError("db.cannot_open", path=path, error=os_reason(err)) from None
     store = Store(conn, path)
     try:
         migrate(store)

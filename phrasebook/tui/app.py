@@ -14,6 +14,7 @@ from textual.screen import Screen
 
 from phrasebook import i18n, paths
 from phrasebook.clock import utcnow
+from phrasebook.errors import PhrasebookError
 from phrasebook.i18n import t
 from phrasebook.store import Store, open_store
 from phrasebook.store import people as settings_q
@@ -40,6 +41,7 @@ class PhrasebookApp(App):
         self.clock = clock
         self._scheduler = scheduler
         self._audio: AudioControl | None = None
+        self.problem: PhrasebookError | None = None  # why the app ended early (run() raises it for the CLI)
 
     @property
     def scheduler(self) -> Scheduler:
@@ -82,6 +84,19 @@ class PhrasebookApp(App):
             if hasattr(screen, "show"):
                 screen.show()  # screens that fill their widgets after composing
 
+    def _handle_exception(self, error: Exception) -> None:
+        """A database problem no screen could carry on from (a damaged file, a disk error while reading) ends
+        the app with status 1 and one sentence instead of Textual's traceback; anything else is a bug and
+        keeps the traceback. Data stays consistent: every write is one transaction, rolled back whole."""
+        from phrasebook.tui.guard import problem
+
+        found = problem(error, self.store.path)
+        if found is None:
+            super()._handle_exception(error)
+            return
+        self.problem = found
+        self.exit(return_code=1)
+
     def on_unmount(self) -> None:
         self.store.close()
 
@@ -102,5 +117,10 @@ def make_app(db_path: Path | str | None = None, *, ui_lang: str | None = None,
     return PhrasebookApp(store, clock=clock, scheduler=scheduler)
 
 
-def run(db_path: Path, ui_lang: str | None = None) -> None:
-    make_app(db_path, ui_lang=ui_lang).run()
+def run(db_path: Path, ui_lang: str | None = None) -> int:
+    """Run the app → its exit status; raises the PhrasebookError that ended it early, for the CLI to print."""
+    app = make_app(db_path, ui_lang=ui_lang)
+    app.run()
+    if app.problem is not None:
+        raise app.problem
+    return app.return_code or 0
