@@ -356,8 +356,11 @@ class ExamResultScreen(Screen):
         out = Text(f"{mark} {item.number}. ", style=style)
         out.append(item.prompt if item.mode != LISTENING or self.result.answers_shown else t("exam_tui.heard"))
         out.append(f"  [{t(f'lang.{item.lang}')} · {t(f'modes.name.{item.mode}')}]", style="dim")
-        out.append("\n    " + t("exam_tui.given"), style="dim")
-        out.append(item.given or t("exam_tui.no_answer"), style="" if item.given else "italic dim")
+        if not item.answered:
+            out.append("\n    " + t("exam_tui.no_answer"), style="italic dim")
+        elif item.given is not None:  # hidden from the trainee until the exam closes: a ✓ answer is the right one
+            out.append("\n    " + t("exam_tui.given"), style="dim")
+            out.append(item.given)
         if item.right_answer is not None and item.outcome is not Outcome.RIGHT:
             out.append("\n    " + t("exam_tui.right_answer"), style="dim")
             if item.typed_score is not None and item.typed_score.diff:

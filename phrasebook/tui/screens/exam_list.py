@@ -134,8 +134,12 @@ class ExamListScreen(ModalScreen[None]):
         if s.best is None:
             self.notify(t("exam_tui.no_best", title=s.exam.title), timeout=4)
             return
-        self.app.push_screen(ExamResultScreen(review(self.app.store, s.best, viewer=self.person,
-                                                     now=self.app.clock())))
+        try:  # refused while an attempt of this exam runs: it would be an open book
+            result = review(self.app.store, s.best, viewer=self.person, now=self.app.clock())
+        except PhrasebookError as err:
+            self.notify(err.message(), severity="warning", timeout=5)
+            return
+        self.app.push_screen(ExamResultScreen(result))
 
     def _start(self, exam: Exam) -> None:
         try:
