@@ -177,7 +177,7 @@ class DialogueScreen(Screen):
 
     # -- the conversation ------------------------------------------------------------------------
     def _say(self, who: str, text: str, mark: tuple[str, str] | None = None) -> None:
-        line = Text(f"{who}：", style="bold")
+        line = Text(t("dialogue.said_by", who=who), style="bold")
         line.append(text)
         if mark:
             line.append(f"  {mark[0]}", style=mark[1])
