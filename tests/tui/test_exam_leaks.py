@@ -47,6 +47,7 @@ async def test_no_result_of_an_exam_opens_while_an_attempt_of_it_runs(programme,
     async with app.run_test(size=SIZE) as pilot:
         await open_best(app, pilot)
         assert isinstance(app.screen, ExamListScreen)
+        assert "目前最好成绩 25%" in screen_text(app) and "按 r 查看" not in screen_text(app)
         assert "交卷或到时之后才能查看它的成绩" in [n.message for n in app._notifications][-1]
 
 

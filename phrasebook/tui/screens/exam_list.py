@@ -57,8 +57,9 @@ def standing_text(s: Standing, now: datetime, glue: str = " · ") -> str:
                                    verdict=t("exam_tui.passed" if s.best.passed else "exam_tui.failed"))
     else:
         state = t("exam_tui.state_missed", closes=local(e.closes_at))
-    if s.best is not None:  # attempts left: the best so far stays in view
-        state += t("exam_tui.best_so_far", score=f"{s.best.percent:.0%}")
+    if s.best is not None:  # attempts left: the best so far stays in view (its result opens once none runs)
+        state += t("exam_tui.best_so_far_running" if s.current else "exam_tui.best_so_far",
+                   score=f"{s.best.percent:.0%}")
     return f"{head}{glue}{state}"
 
 
