@@ -129,7 +129,9 @@ def register(cli: click.Group, group_cls: type[click.Group]) -> None:
             emit_csv(sheet, output)
         else:
             write_xlsx(output, er.sheets(results))
-        if output:
+        if output and table == "items" and fmt == "csv":
+            click.echo(t("exam_cli.written_items", file=output, items=len(results.items)), err=True)
+        elif output:
             click.echo(t("exam_cli.written", file=output, trainees=len(results.trainees)), err=True)
 
     @exam.command("delete", help=t("exam_cli.help.delete"))

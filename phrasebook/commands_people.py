@@ -15,13 +15,25 @@ from phrasebook.clock import utcnow
 from phrasebook.i18n import t
 
 
+def _word_width(word: str) -> int:
+    """The width a column needs so this word is never cut; a Chinese sentence (one long "word": no spaces)
+    may fold after four characters, anything else after twelve cells."""
+    from rich.cells import cell_len
+
+    width = cell_len(word)
+    return min(width, 8 if width > len(word) else 12)
+
+
 def _table(headers: list[str], rows: list[list[str]]) -> None:
+    """Rows for the terminal. Narrow terminals wrap columns instead of hiding text behind "…", but never inside a
+    word ("Unanswere / d", "submitt / ed"): each column is at least as wide as its longest word (`_word_width`)."""
     from rich.console import Console
     from rich.table import Table
 
     table = Table(box=None)
-    for header in headers:
-        table.add_column(header, overflow="fold")  # wrap narrow terminals instead of hiding text behind "…"
+    for i, header in enumerate(headers):
+        words = [w for text in (header, *(str(row[i] or "") for row in rows)) for w in text.split()]
+        table.add_column(header, overflow="fold", min_width=max(map(_word_width, words), default=1))
     for row in rows:
         table.add_row(*row)
     Console().print(table)

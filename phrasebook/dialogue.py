@@ -3,6 +3,11 @@
 Applicant lines are heard and shown (not graded: the clerk just follows the conversation); at each clerk line
 the trainee produces the reply (self-graded or typed) and is scored. Every reply is an ordinary FSRS review of
 that line's produce card, logged with mode "dialogue" — practising a conversation is studying its lines.
+
+A clerk line whose card is new is met as the drill meets a new card (`FIRST`: seen, then self-graded) and takes
+one of the day's new cards (`DrillSession`'s limit); once the limit is reached, the drill shows no more new cards,
+so the dialogue shows such a line only, with its answer, and moves on (`OVER_LIMIT`: no review, the card stays
+new for the drill to introduce) — a long dialogue cannot spend a day's new cards, or more.
 """
 
 from __future__ import annotations
@@ -16,11 +21,13 @@ from phrasebook.answers import POINTS, Outcome, Score, outcome_of_grade
 from phrasebook.clock import utcnow
 from phrasebook.modes import DIALOGUE
 from phrasebook.people import Person
-from phrasebook.scheduler import CardState, Scheduler
-from phrasebook.session import DrillSession, Prompt, refuse_in_exam
+from phrasebook.scheduler import NEW, CardState, Scheduler
+from phrasebook.session import DrillSession, Prompt, card_state, refuse_in_exam
 from phrasebook.store import Store
 from phrasebook.store import cards as q
 from phrasebook.store import practice as pq
+
+HEARD, REPLY, FIRST, OVER_LIMIT = "heard", "reply", "first", "over_limit"  # how the trainee meets a line
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,7 @@ class Turn:
 @dataclass
 class DialogueResult:
     turns: list[Turn] = field(default_factory=list)
+    shown_only: int = 0  # new clerk lines shown, not asked: today's new-card limit was reached
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for t in self.turns if t.outcome is outcome)
@@ -104,15 +112,28 @@ class DialogueSession(DrillSession):
             self._turn = (self.position, self._prompt(q.card(self.store, line.card_id)))
         return self._turn[1]
 
+    def role(self, line: Line) -> str:
+        """How the trainee meets the line now: HEARD (the applicant's, or a language not studied), REPLY, FIRST (a
+        new card, within today's new limit) or OVER_LIMIT (a new card beyond it: shown, not asked)."""
+        if not line.is_turn:
+            return HEARD
+        if card_state(q.card(self.store, line.card_id)).state != NEW:
+            return REPLY
+        return FIRST if self._new_allowed() else OVER_LIMIT
+
     def listen(self) -> None:
-        """The applicant's line was heard: on to the next (refused while the trainee sits an exam)."""
+        """The line was heard (or, a new one over the limit, read): on to the next (refused while the trainee sits
+        an exam)."""
         refuse_in_exam(self.store, self.person, self.clock())
+        line = self.current
+        if line is not None and self.role(line) == OVER_LIMIT:
+            self.result.shown_only += 1
         self.position += 1
 
     def reply(self, rating: int, *, score: Score | None = None, duration_ms: int | None = None) -> CardState:
         """Grade the current clerk line: an FSRS review of its card (mode "dialogue"), then the next line."""
         line = self.current
-        if line is None or not line.is_turn:
+        if line is None or self.role(line) not in (REPLY, FIRST):
             raise ValueError("not the clerk's turn")
         after = self.answer(self.prompt(line), rating, duration_ms=duration_ms, mode=DIALOGUE)
         # The grade the log holds: a retry of a reply already written keeps the first one.

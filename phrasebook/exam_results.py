@@ -155,6 +155,11 @@ def _yes_no(value: bool | None) -> str:
     return "" if value is None else t("report.yes") if value else t("report.no")
 
 
+def _number(points: float) -> int | float:
+    """Points as a number a spreadsheet sums and sorts (9, not 9.0; 9.5)."""
+    return int(points) if float(points).is_integer() else points
+
+
 def summary_headers() -> list[str]:
     return [t("exam.col.id"), t("exam.col.title"), t("report.col.cohort"), t("exam.col.opens"),
             t("exam.col.closes"), t("exam.col.items"), t("exam.col.minutes"), t("exam.col.pass_mark"),
@@ -179,14 +184,15 @@ def summary_sheet(results: list[ExamResults]) -> Sheet:
 
 def trainee_sheet(r: ExamResults) -> Sheet:
     headers = [t("report.col.staff_no"), t("report.col.name"), t("report.col.department"), t("exam.col.status"),
-               t("exam.col.attempts"), t("exam.col.score"), t("exam.col.points"), t("exam.col.passed"),
+               t("exam.col.attempts"), t("exam.col.score"), t("exam.col.points", items=r.exam.item_count),
+               t("exam.col.passed"),
                t("exam.col.submitted"), t("exam.col.auto")]
     rows = []
     for x in r.trainees:
         status = t(f"exam.status.{x.status}") + ("" if x.enrolled else t("exam.withdrawn"))
         b = x.best
         rows.append([x.staff_no, x.name, x.department, status, x.attempts, x.percent,
-                     f"{b.points:g}/{r.exam.item_count}" if b else "", _yes_no(x.passed),
+                     _number(b.points) if b else None, _yes_no(x.passed),
                      local(b.submitted_at) if b else "", _yes_no(b.auto_submitted) if b else ""])
     return Sheet(t("exam.sheet.trainees"), headers, rows, formats={0: "@", 5: PCT})
 

@@ -1,6 +1,7 @@
-"""A submitted exam attempt item by item, for its trainee or for staff: their answer and its mark per item, and
-the right answers only when they may be shown — to staff (and the CLI) always, to a trainee once the exam has
-closed, so they cannot pass to someone still to sit it or to the trainee's own next attempt."""
+"""A submitted exam attempt item by item, for its trainee or for staff: the mark per item always; the answers —
+what was given (on a ✓ item that *is* the right answer) and the right one — only when they may be shown: to staff
+(and the CLI) always, to a trainee once the exam has closed, so they cannot pass to someone still to sit it or to
+the trainee's own next attempt. While the trainee sits an attempt of the exam, none of their results opens."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from datetime import datetime
 from phrasebook import auth
 from phrasebook.answers import Outcome, Score
 from phrasebook.errors import PhrasebookError
-from phrasebook.exam_sitting import Attempt, get_attempt, mark_row
+from phrasebook.exam_sitting import Attempt, attempts_of, get_attempt, mark_row
 from phrasebook.exams import Exam, get_exam
 from phrasebook.modes import TYPED
 from phrasebook.people import Person
@@ -21,7 +22,8 @@ from phrasebook.store import exams as q
 
 @dataclass(frozen=True)
 class ReviewItem:
-    """One item after submission. `right_answer` (and the typed diff) only when the answers may be shown."""
+    """One item after submission. `given`, `right_answer` (and the typed diff) only when the answers may be
+    shown; `answered` always."""
 
     number: int
     mode: str
@@ -30,6 +32,7 @@ class ReviewItem:
     prompt: str
     prompt_aid: str | None
     given: str | None          # what the trainee answered (the option's text for choices)
+    answered: bool
     outcome: Outcome
     points: float
     right_answer: str | None
@@ -45,12 +48,17 @@ class AttemptReview:
 
     @property
     def answered(self) -> int:
-        return sum(1 for i in self.items if i.given)
+        return sum(1 for i in self.items if i.answered)
 
 
 def answers_visible(exam: Exam, viewer: Person | None, now: datetime) -> bool:
     """Staff (and the CLI) always; a trainee once the exam has closed."""
     return viewer is None or viewer.role != "trainee" or exam.state(now) == "closed"
+
+
+def sitting(store: Store, exam: Exam, person: Person, now: datetime) -> bool:
+    """Whether the person has an attempt of this exam running now (its results stay shut meanwhile)."""
+    return any(not a.submitted and a.deadline > now for a in attempts_of(store, exam, person))
 
 
 def review(store: Store, attempt: Attempt, *, viewer: Person | None, now: datetime) -> AttemptReview:
@@ -61,6 +69,8 @@ def review(store: Store, attempt: Attempt, *, viewer: Person | None, now: dateti
     attempt = get_attempt(store, attempt.id)
     if not attempt.submitted:
         raise PhrasebookError("exam.err.not_submitted")
+    if viewer is not None and viewer.id == attempt.person_id and sitting(store, exam, viewer, now):
+        raise PhrasebookError("exam.err.result_in_attempt", title=exam.title)
     shown = answers_visible(exam, viewer, now)
     items = []
     for r in q.answer_key(store, attempt.id):
@@ -68,7 +78,8 @@ def review(store: Store, attempt: Attempt, *, viewer: Person | None, now: dateti
         given = r["typed"] if r["mode"] == TYPED else (options[r["picked"]] if r["picked"] is not None else None)
         m = mark_row(r)
         items.append(ReviewItem(number=r["paper"] + 1, mode=r["asked"] or r["mode"], lang=r["lang"],
-                                direction=r["direction"], prompt=r["prompt"], prompt_aid=r["prompt_aid"], given=given,
+                                direction=r["direction"], prompt=r["prompt"], prompt_aid=r["prompt_aid"],
+                                given=given if shown else None, answered=bool(given),
                                 outcome=Outcome(r["outcome"]), points=r["points"],
                                 right_answer=r["answer"] if shown else None,
                                 typed_score=m.typed_score if shown else None))

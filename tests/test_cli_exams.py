@@ -146,3 +146,35 @@ def test_results_table_has_the_unanswered_column_and_follows_table(run, db_path)
     assert len(rows) == 4 and sorted(r[-1] for r in rows) == ["0", "1", "1", "1"]  # 未答, last column
     trainees = run("exam", "results", "1", "--table", "trainees").output
     assert "工号" in trainees and "逐题难度" not in trainees
+
+
+def test_exports_say_what_they_wrote_and_points_are_numbers(run, db_path, tmp_path):
+    """The items table is counted in items, not trainees; XLSX points are numbers (they sum and sort), with the
+    paper's total in the header."""
+    setup(run)
+    assert run(*CREATE).exit_code == 0
+    sit_all_right(db_path)
+    items = run("exam", "results", "1", "--format", "csv", "--table", "items", "-o", str(tmp_path / "i.csv"))
+    assert "已写入" in items.output and "（4 道题）" in items.output and "名学员" not in items.output
+    trainees = run("exam", "results", "1", "--format", "csv", "-o", str(tmp_path / "t.csv"))
+    assert "（2 名学员）" in trainees.output
+    xlsx = tmp_path / "exam.xlsx"
+    assert run("exam", "results", "1", "--format", "xlsx", "-o", str(xlsx)).exit_code == 0
+    sheet = load_workbook(xlsx)["考核成绩"]
+    headers = [c.value for c in sheet[1]]
+    column = headers.index("得分（满分 4 题）")
+    values = {row[0].value: row[column].value for row in sheet.iter_rows(min_row=2)}
+    assert values["C1"] == 4 and isinstance(values["C1"], (int, float)) and values["C2"] is None
+
+
+def test_the_english_results_table_keeps_its_headers_whole_at_80_columns(run, db_path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    setup(run)
+    assert run(*CREATE).exit_code == 0
+    sit_all_right(db_path)
+    from rich.cells import cell_len
+
+    out = run("--ui-lang", "en", "exam", "results", "1").output
+    assert max(cell_len(line) for line in out.splitlines()[1:]) <= 80  # the tables (after the headline)
+    words = out.split()
+    assert all(w in words for w in ("Unanswered", "Facility", "Almost", "Attempts", "Score")), out

@@ -104,3 +104,36 @@ def test_a_reply_shows_the_grade_the_log_holds(store, clock, monkeypatch):
     assert [t.rating for t in d.result.turns] == [AGAIN] and d.result.count(Outcome.WRONG) == 1
     assert [r[0] for r in store.rows("SELECT rating FROM reviews")] == [AGAIN]
     assert d.last_saved.rating == AGAIN and not d.last_saved.created
+
+
+def test_new_lines_are_shown_first_and_count_against_the_daily_new_limit(store, clock):
+    """A clerk line never studied is met as the drill meets a new card (FIRST: seen, then self-graded) and uses
+    one of the day's new cards; once the limit is reached, new lines are only shown (OVER_LIMIT: no review, the
+    card stays new) and the result says how many. Lines already studied are ordinary replies."""
+    from phrasebook.dialogue import FIRST, HEARD, OVER_LIMIT, REPLY
+
+    person = create_person(store, name="王芳", staff_no="C1",
+                           settings=StudySettings(languages=("en",), new_per_day=2))
+    d = DialogueSession(store, person, scenario="identity", lang="en", clock=clock)
+    clerk = [line for line in d.lines if line.is_turn]
+    assert len(clerk) > 3
+    roles = []
+    while (line := d.current) is not None:
+        roles.append(role := d.role(line))
+        if role in (FIRST, REPLY):
+            d.reply(GOOD)
+        else:
+            if role == OVER_LIMIT:
+                with pytest.raises(ValueError):
+                    d.reply(GOOD)
+            d.listen()
+    assert [r for r in roles if r != HEARD] == [FIRST, FIRST] + [OVER_LIMIT] * (len(clerk) - 2)
+    assert d.result.shown_only == len(clerk) - 2 and len(d.result.turns) == 2
+    assert store.value("SELECT count(*) FROM reviews") == 2
+    assert [card_state(q.card(store, line.card_id)).state for line in clerk[2:]] == [NEW] * (len(clerk) - 2)
+    assert d.finish().new == 2
+
+    clock.advance(minutes=30)  # the same day: the two learnt lines are replies, the rest still over the limit
+    again = DialogueSession(store, person, scenario="identity", lang="en", clock=clock)
+    assert [again.role(line) for line in again.lines if line.is_turn] == [REPLY, REPLY] + \
+        [OVER_LIMIT] * (len(clerk) - 2)

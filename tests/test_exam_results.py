@@ -149,4 +149,4 @@ def test_items_carry_their_paper_number_in_the_sitting_the_review_and_the_result
     results = exam_results(store, exam, now=clock(), viewer=people["T1"])
     wrong = next(i for i in results.items if i.wrong)
     assert paper[wrong.number] == key[asked[0].item_id]["prompt"]
-    assert next(i for i in seen.items if i.given).number == wrong.number
+    assert next(i for i in seen.items if i.answered).number == wrong.number

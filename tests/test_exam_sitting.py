@@ -83,8 +83,10 @@ def test_after_submission_marks_at_once_right_answers_once_the_exam_has_closed(s
     answered = {q.number for q in qs[:4]}  # the review lists items in paper order
     assert [i.outcome for i in mine.items] == [Outcome.RIGHT if n in answered else Outcome.WRONG for n in range(1, 7)]
     assert not mine.answers_shown and all(i.right_answer is None and i.typed_score is None for i in mine.items)
+    assert all(i.given is None for i in mine.items) and mine.answered == 4  # a right answer given is the answer
     staff = review(store, attempt, viewer=people["T1"], now=clock())
     assert staff.answers_shown and all(i.right_answer for i in staff.items)
+    assert [i.given == i.right_answer.replace("\u0301", "") for i in staff.items if i.answered] == [True] * 4
     later = review(store, attempt, viewer=people["C1"], now=exam.closes_at)
     assert later.answers_shown and [i.right_answer for i in later.items] == [i.right_answer for i in staff.items]
     for outsider in ("C2", "T2"):  # another trainee, another cohort's trainer

@@ -222,7 +222,7 @@ async def test_a_coordinator_reads_the_results(programme, clock):
         await pilot.press("2")
         await pilot.pause()
         items = results.query_one("#exam-items")
-        facility = sorted(str(items.get_row_at(i)[4]) for i in range(items.row_count))
+        facility = sorted(str(items.get_row_at(i)[1]) for i in range(items.row_count))
         assert facility == ["0.0%", "100.0%", "100.0%", "100.0%"]
         await pilot.press("1")
         results.query_one("#exam-trainees").move_cursor(row=_row_of(results, "C1"))

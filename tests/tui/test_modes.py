@@ -175,7 +175,7 @@ async def test_extra_practice_from_home_leaves_the_schedule_alone(db_path, mini_
 async def test_dialogue_from_home_scores_each_reply_and_feeds_fsrs(db_path, mini_decks, clock):
     app = make_app(db_path, clock=clock, decks_dir=mini_decks)
     async with app.run_test(size=SIZE) as pilot:
-        person = create_person(app.store, name="王芳", staff_no="C1")
+        person = studied(app.store, clock)  # its lines learnt: replies are typed (new lines: test below)
         await app.push_screen(HomeScreen(person))
         await pilot.pause()
         await pilot.press("d")
@@ -202,8 +202,54 @@ async def test_dialogue_from_home_scores_each_reply_and_feeds_fsrs(db_path, mini
         await pilot.pause()
         assert isinstance(app.screen, DialogueSummaryScreen)
         assert app.screen.result.percent == 50
-        rows = app.store.rows("SELECT mode, rating FROM reviews")
+        rows = app.store.rows("SELECT mode, rating FROM reviews WHERE session_id = ?", (dialogue.session.session_id,))
         assert [tuple(r) for r in rows] == [("dialogue", 2)]
+    assert doctor_agrees(db_path)
+
+
+async def open_dialogue(app, pilot, person, scenario: str = "identity") -> DialogueScreen:
+    await app.push_screen(HomeScreen(person))
+    await pilot.pause()
+    await pilot.press("d")
+    await pilot.pause()
+    app.screen.dismiss(f"scenario:{scenario}")
+    await pilot.pause()
+    assert isinstance(app.screen, DialogueScreen)
+    return app.screen
+
+
+async def test_a_new_dialogue_line_is_shown_first_and_self_graded_within_the_new_limit(db_path, mini_decks, clock):
+    from phrasebook.people import StudySettings
+
+    app = make_app(db_path, clock=clock, decks_dir=mini_decks)
+    async with app.run_test(size=SIZE) as pilot:
+        person = create_person(app.store, name="王芳", staff_no="C1", settings=StudySettings(new_per_day=1))
+        dialogue = await open_dialogue(app, pilot, person)
+        line = dialogue.session.current
+        assert line.speaker == "clerk" and not dialogue.typed  # English, but new: seen first, as in the drill
+        assert "新句" in text(app, "#who") and "按空格" in text(app, "#answer")
+        await pilot.press("space")
+        assert line.text in text(app, "#answer")
+        await pilot.press("3")
+        await pilot.press("enter")  # the applicant's line
+        await pilot.pause()
+        assert isinstance(app.screen, DialogueSummaryScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert card_state(q.card(app.store, line.card_id)).state != 0
+        # the day's one new card is used: the next dialogue's new clerk line is only shown, not asked
+        dialogue = await open_dialogue(app, pilot, person, "fees")
+        fees = dialogue.session.current
+        assert fees.speaker == "clerk" and fees.text in text(app, "#answer") and "新卡已达上限" in text(app, "#who")
+        await pilot.press("1")  # no grading here
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DialogueSummaryScreen)
+        shown = " ".join(str(w.render()) for w in app.screen.query("Static"))
+        assert "这次没有作答" in shown and "另有 1 句新句" in shown
+        assert card_state(q.card(app.store, fees.card_id)).state == 0
+        modes = [r[0] for r in app.store.rows("SELECT mode FROM reviews")]
+        assert modes == ["dialogue"]
     assert doctor_agrees(db_path)
 
 
@@ -275,7 +321,7 @@ async def test_dialogue_key_bar_fits_and_offers_only_what_works_now(db_path, min
 
     app = make_app(db_path, clock=clock, decks_dir=mini_decks)
     async with app.run_test(size=(100, 36)) as pilot:
-        person = create_person(app.store, name="王芳", staff_no="C1")
+        person = studied(app.store, clock)  # learnt lines are typed (a new one is self-graded first)
         await app.push_screen(HomeScreen(person))
         await pilot.pause()
         await pilot.press("d")

@@ -86,3 +86,22 @@ async def test_home_help_languages_and_empty_session(db_path, mini_decks, clock)
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen) and app.screen.summary.answered == 0
         assert "现在没有需要练习的卡片" in text_of(app)
+
+
+async def test_leaving_a_drill_before_answering_says_so_and_what_is_still_due(db_path, mini_decks, clock):
+    app = make_app(db_path, clock=clock, decks_dir=mini_decks)
+    wang = create_person(app.store, name="王芳", staff_no="C1", secret="8642")
+    async with app.run_test(size=SIZE) as pilot:
+        await app.push_screen(HomeScreen(wang))
+        await pilot.pause()
+        await pilot.press("a")  # six new cards in the mini deck (English only)
+        await pilot.pause()
+        await pilot.press("escape")  # at the first card
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen) and app.screen.summary.answered == 0
+        shown = text_of(app)
+        assert "现在没有需要练习" not in shown
+        assert "本次没有作答" in shown and "还有待练：学习中 0 · 复习 0 · 新卡 6" in shown
+        await pilot.press("enter", "a", "space", "3", "escape")  # one answered: what is left is still said
+        await pilot.pause()
+        assert app.screen.summary.answered == 1 and "还有待练：学习中 0 · 复习 0 · 新卡 5" in text_of(app)

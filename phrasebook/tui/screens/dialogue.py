@@ -1,5 +1,6 @@
 """Dialogue role-play: the applicant's lines are played and shown, the clerk replies in turn (typed or
-self-graded), each reply scored and fed to FSRS; a summary of every reply at the end."""
+self-graded), each reply scored and fed to FSRS; a summary of every reply at the end. A new line is shown first
+and self-graded, as the drill does with a new card, and one beyond today's new-card limit is only shown."""
 
 from __future__ import annotations
 
@@ -15,11 +16,11 @@ from textual.widgets import Input, Static
 from phrasebook import modes
 from phrasebook.answers import Outcome, score
 from phrasebook.audio.speech import Utterance
-from phrasebook.dialogue import DialogueResult, DialogueSession
+from phrasebook.dialogue import FIRST, HEARD, OVER_LIMIT, REPLY, DialogueResult, DialogueSession
 from phrasebook.errors import PhrasebookError
 from phrasebook.i18n import current, t
 from phrasebook.people import Person
-from phrasebook.scheduler import GOOD, RATINGS
+from phrasebook.scheduler import GOOD, LEARNING, NEW, RATINGS
 from phrasebook.tui.widgets.answer import GRADE_NAMES, GradeBar, TypedAnswer
 from phrasebook.tui.widgets.keybar import KeyBar
 
@@ -50,7 +51,9 @@ class DialogueScreen(Screen):
         self.person, self.lang = person, lang
         self.session = DialogueSession(self.app.store, person, scenario=scenario, lang=lang,
                                        scheduler=self.app.scheduler, clock=self.app.clock)
+        self.chosen: bool | None = None  # typed (True) or self-graded, once switched with m/F3: as the drill's `m`
         self.typed = lang in modes.TYPED_BY_DEFAULT
+        self.role = HEARD
         self.transcript: list[Text] = []
         self._start_line()
 
@@ -84,17 +87,28 @@ class DialogueScreen(Screen):
 
     def _turn_ready(self) -> bool:
         """Fetch a clerk line's card before it is shown: the domain refuses it while the trainee sits an exam
-        (begun in another window), and the dialogue then ends with that sentence."""
+        (begun in another window), and the dialogue then ends with that sentence. Then how the line is met: a
+        new or still-learning line is self-graded, as in the drill, unless the trainee chose a mode."""
         line = self.session.current
+        self.role = HEARD
         if line is None or not line.is_turn:
             return True
         try:
-            self.session.prompt(line)
+            prompt = self.session.prompt(line)
         except PhrasebookError as err:
             self.notify(err.message(), severity="error", timeout=10)
             self.call_after_refresh(self.action_finish)
             return False
+        self.role = self.session.role(line)
+        fresh = prompt.card.state in (NEW, LEARNING)
+        default = modes.default_mode("produce", self.lang, new=fresh, audible=False) == modes.TYPED
+        self.typed = default if self.chosen is None else self.chosen
         return True
+
+    @property
+    def replying(self) -> bool:
+        """The current line is the trainee's to reply to (and graded)."""
+        return self.role in (REPLY, FIRST)
 
     def _scenario_name(self) -> str:
         return self.session.scenario_name["zh" if current() == "zh-CN" else "en"]
@@ -104,14 +118,18 @@ class DialogueScreen(Screen):
         if line is None:
             return
         lang = t(f"lang.{self.lang}")
-        turn = line.is_turn
+        turn = self.replying
         status = t("dialogue.progress", scenario=self._scenario_name(), lang=lang, n=self.session.position + 1,
                    total=len(self.session.lines))
         status += f"    {t('modes.status', mode=t('modes.name.' + (modes.TYPED if self.typed else modes.SELF)))}"
         if turn:
-            who, front, aid = t("dialogue.your_turn", lang=lang), line.zh, line.pinyin
+            who = t("dialogue.your_turn_new" if self.role == FIRST else "dialogue.your_turn", lang=lang)
+            front, aid = line.zh, line.pinyin
             back = line.text if self.answered else ("" if self.typed else t("drill.press_space"))
             back_aid = (line.romanization or "") if self.answered else ""
+        elif self.role == OVER_LIMIT:  # shown with its answer, not asked: the day's new cards are used up
+            who, front, aid, back, back_aid = (t("dialogue.over_limit"), line.zh, line.pinyin, line.text,
+                                               line.romanization or "")
         else:
             who, front, aid = t("dialogue.applicant_says"), line.text, line.romanization or ""
             back, back_aid = ((t("dialogue.meaning", zh=line.zh), line.pinyin) if self.meaning
@@ -122,7 +140,8 @@ class DialogueScreen(Screen):
             widget = self.query_one(f"#{wid}", Static)
             widget.update(value)
             widget.display = bool(value)
-        self.query_one("#answer", Static).set_class(not self.answered if turn else not self.meaning, "hint")
+        self.query_one("#answer", Static).set_class(not self.answered if turn else not (self.meaning or back_aid),
+                                                    "hint")
         typed = self.query_one(TypedAnswer)
         typed.display = turn and self.typed
         if turn and self.typed and self.answered:
@@ -147,7 +166,7 @@ class DialogueScreen(Screen):
         """Only the keys that do something on this line (the full list is under ?/F1)."""
         end = (("F1", "keys.help"), ("Esc", "keys.finish"))
         if not turn:
-            meaning = () if self.meaning else (("Space", "dialogue.keys.meaning"),)
+            meaning = () if self.meaning or self.role == OVER_LIMIT else (("Space", "dialogue.keys.meaning"),)
             return (("Enter", "dialogue.keys.next"), *meaning, ("p", "keys.play"), *end)
         if self.answered:
             accept = (("Enter", "modes.keys.accept"), ("r", "modes.keys.right")) if self.proposed else ()
@@ -158,7 +177,7 @@ class DialogueScreen(Screen):
 
     # -- the conversation ------------------------------------------------------------------------
     def _say(self, who: str, text: str, mark: tuple[str, str] | None = None) -> None:
-        line = Text(f"{who}：", style="bold")
+        line = Text(t("dialogue.said_by", who=who), style="bold")
         line.append(text)
         if mark:
             line.append(f"  {mark[0]}", style=mark[1])
@@ -176,7 +195,7 @@ class DialogueScreen(Screen):
         line = self.session.current
         if line is None:
             return
-        if not line.is_turn:  # the applicant's line (or one the trainee has no card for) was heard
+        if not self.replying:  # the applicant's line (one the trainee has no card for, one only shown) was heard
             try:
                 self.session.listen()
             except PhrasebookError as err:  # an exam begun in another window: the dialogue ends here
@@ -194,7 +213,7 @@ class DialogueScreen(Screen):
         line = self.session.current
         if line is None:
             return
-        if not line.is_turn and not self.meaning:
+        if self.role == HEARD and not self.meaning:
             self.meaning = True
             self.show()
         else:
@@ -208,7 +227,7 @@ class DialogueScreen(Screen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         line = self.session.current
-        if line is not None and line.is_turn and self.typed and not self.answered:
+        if line is not None and self.replying and self.typed and not self.answered:
             if not self.query_one(TypedAnswer).ready(event.value):
                 return
             self.score = score(event.value, line.text, self.lang, line.alternatives)
@@ -216,7 +235,7 @@ class DialogueScreen(Screen):
 
     def action_grade(self, rating: int) -> None:
         line = self.session.current
-        if line is None or not line.is_turn or not self.answered:
+        if line is None or not self.replying or not self.answered:
             return
         elapsed = int((time.monotonic() - self.shown_at) * 1000)
         try:
@@ -235,7 +254,7 @@ class DialogueScreen(Screen):
         if self.answered:
             self.notify(t("modes.answer_first"), timeout=2)
             return
-        self.typed = not self.typed
+        self.typed = self.chosen = not self.typed
         self._fresh = True
         self.show()
 
@@ -243,14 +262,14 @@ class DialogueScreen(Screen):
     def autoplay(self) -> None:
         """The applicant's line plays as it appears; the clerk's reply once answered (autoplay setting)."""
         line = self.session.current
-        if line is not None and self.person.settings.autoplay and (not line.is_turn or self.answered):
+        if line is not None and self.person.settings.autoplay and (not self.replying or self.answered):
             self.app.audio.play(Utterance(self.lang, line.text), offer=False)
 
     def action_play(self) -> None:
         line = self.session.current
         if line is None:
             return
-        if line.is_turn and not self.answered:
+        if self.replying and not self.answered:
             self.app.audio.play(Utterance("zh", line.zh, line.pinyin), offer=True)
         else:
             self.app.audio.play(Utterance(self.lang, line.text), offer=True)
@@ -295,4 +314,6 @@ class DialogueSummaryScreen(Screen):
                     line.append(turn.line.text, style="dim")
                     line.append(f"  · {t(GRADE_NAMES[turn.rating])}", style="dim")
                     yield Static(line)
+            if r.shown_only:
+                yield Static(t("dialogue.summary_shown_only", n=r.shown_only), classes="hint")
         yield KeyBar(("Enter", "keys.back_home"), id="keys")

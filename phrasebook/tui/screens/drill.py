@@ -339,7 +339,7 @@ class DrillScreen(Screen):
         except PhrasebookError as err:  # only the session's end time was not saved; every answer is
             self.notify(err.message(), severity="error", timeout=8)
             summary = self.session.summary
-        self.app.switch_screen(SummaryScreen(summary))
+        self.app.switch_screen(SummaryScreen(summary, self.session.remaining()))
 
     def action_help(self) -> None:
         from phrasebook.tui.screens.help import HelpScreen

@@ -36,6 +36,9 @@ from phrasebook.tui.widgets.keybar import KeyBar
 
 EXAM_KEYS = [("1-4", "exam_tui.key_pick"), ("Enter", "exam_tui.key_next"), ("PgUp/PgDn", "exam_tui.key_move"),
              ("p/F4", "keys.play"), ("F5", "exam_tui.key_submit"), ("Esc", "exam_tui.key_leave")]
+# A typed item: the box has the keyboard, so 1-4 and p are letters there; F4 plays.
+TYPED_KEYS = [("Enter", "exam_tui.key_next"), ("PgUp/PgDn", "exam_tui.key_move"), ("F4", "keys.play"),
+              ("F5", "exam_tui.key_submit"), ("Esc", "exam_tui.key_leave")]
 WARN_AT = timedelta(minutes=1)
 MARK = {Outcome.RIGHT: ("✓", "green"), Outcome.ALMOST: ("≈", "yellow"), Outcome.WRONG: ("✗", "red")}
 
@@ -165,6 +168,9 @@ class ExamScreen(Screen):
             options.display = True
             options.update(self._options(q))
             self.set_focus(None)
+        keys = self.query_one(KeyBar)
+        keys.pairs = tuple(TYPED_KEYS if q.mode == TYPED else EXAM_KEYS)
+        keys.refresh()
         last = self.index == len(self.questions) - 1
         self.query_one("#exam-hint", Static).update(t("exam_tui.hint_last" if last else "exam_tui.hint"))
         if hidden or (q.direction == "recognise" and self.person.settings.autoplay):
@@ -356,8 +362,11 @@ class ExamResultScreen(Screen):
         out = Text(f"{mark} {item.number}. ", style=style)
         out.append(item.prompt if item.mode != LISTENING or self.result.answers_shown else t("exam_tui.heard"))
         out.append(f"  [{t(f'lang.{item.lang}')} · {t(f'modes.name.{item.mode}')}]", style="dim")
-        out.append("\n    " + t("exam_tui.given"), style="dim")
-        out.append(item.given or t("exam_tui.no_answer"), style="" if item.given else "italic dim")
+        if not item.answered:
+            out.append("\n    " + t("exam_tui.no_answer"), style="italic dim")
+        elif item.given is not None:  # hidden from the trainee until the exam closes: a ✓ answer is the right one
+            out.append("\n    " + t("exam_tui.given_trainee" if self.who else "exam_tui.given"), style="dim")
+            out.append(item.given)
         if item.right_answer is not None and item.outcome is not Outcome.RIGHT:
             out.append("\n    " + t("exam_tui.right_answer"), style="dim")
             if item.typed_score is not None and item.typed_score.diff:

@@ -57,8 +57,9 @@ def standing_text(s: Standing, now: datetime, glue: str = " · ") -> str:
                                    verdict=t("exam_tui.passed" if s.best.passed else "exam_tui.failed"))
     else:
         state = t("exam_tui.state_missed", closes=local(e.closes_at))
-    if s.best is not None:  # attempts left: the best so far stays in view
-        state += t("exam_tui.best_so_far", score=f"{s.best.percent:.0%}")
+    if s.best is not None:  # attempts left: the best so far stays in view (its result opens once none runs)
+        state += t("exam_tui.best_so_far_running" if s.current else "exam_tui.best_so_far",
+                   score=f"{s.best.percent:.0%}")
     return f"{head}{glue}{state}"
 
 
@@ -134,8 +135,12 @@ class ExamListScreen(ModalScreen[None]):
         if s.best is None:
             self.notify(t("exam_tui.no_best", title=s.exam.title), timeout=4)
             return
-        self.app.push_screen(ExamResultScreen(review(self.app.store, s.best, viewer=self.person,
-                                                     now=self.app.clock())))
+        try:  # refused while an attempt of this exam runs: it would be an open book
+            result = review(self.app.store, s.best, viewer=self.person, now=self.app.clock())
+        except PhrasebookError as err:
+            self.notify(err.message(), severity="warning", timeout=5)
+            return
+        self.app.push_screen(ExamResultScreen(result))
 
     def _start(self, exam: Exam) -> None:
         try:

@@ -33,6 +33,7 @@ from phrasebook.tui.widgets.keybar import KeyBar
 
 LIST_KEYS = [("Enter", "exam_tui.key_results"), ("n", "exam_tui.key_new"), ("e", "exam_tui.key_edit"),
              ("Del", "exam_tui.key_delete"), ("F2", "keys.language"), ("Esc", "trainer.key_back")]
+ITEM_COLUMNS = (0, 6, 7, 8, 9, 10, 4, 5, 3)  # item_sheet: no., facility, right…unanswered, lang, mode, Chinese
 RESULT_KEYS = [("1-2", "exam_tui.key_tabs"), ("Enter", "exam_tui.key_attempt"), ("F2", "keys.language"),
                ("Esc", "trainer.key_back")]
 
@@ -263,7 +264,8 @@ class ExamResultsScreen(Screen):
         self.query_one("#exam-summary", Static).update(t("exam_tui.results_summary", **headline(r), state=state,
                                                          closes=local(r.exam.closes_at)))
         fill(self.query_one("#exam-trainees", DataTable), trainee_sheet(r), (0, 1, 2, 3, 4, 5, 7, 8, 9))
-        fill(self.query_one("#exam-items", DataTable), item_sheet(r), (0, 3, 4, 5, 6, 7, 8, 9, 10))
+        # facility and its counts before the long Chinese line, so they are on screen at 80 columns
+        fill(self.query_one("#exam-items", DataTable), item_sheet(r), ITEM_COLUMNS)
         self.query_one("#exam-trainees", DataTable).focus()
 
     def action_tab(self, pane: str) -> None:

@@ -110,6 +110,8 @@ class HomeScreen(Screen):
                  if s.current is not None or (s.state == "open" and s.left)]
         if found:
             lines = [t("exam_tui.home_title", n=len(found))] + [f"  {standing_text(s, now)}" for s in found[:3]]
+            if len(found) > 3:
+                lines.append("  " + t("exam_tui.home_more", n=len(found) - 3))
             yield Static("\n".join(lines), id="home-exams")
 
     async def on_screen_resume(self) -> None:
