@@ -345,3 +345,25 @@ async def test_dialogue_key_bar_fits_and_offers_only_what_works_now(db_path, min
         applicant = bar()
         assert dialogue.session.current.speaker == "applicant"
         assert "1-4" not in applicant and " r " not in applicant and "显示意思" in applicant
+
+
+async def test_keys_typed_fast_into_the_answer_box_keep_their_order(db_path, mini_decks, clock, played):  # noqa: F811
+    """A burst (a fast typist, tmux, a paste): Backspace is an Input binding, handled only after the key has
+    bubbled up, so letters queued behind it used to be inserted first — "xy⌫ab" gave "xya", not "xab"."""
+    from textual import events
+
+    app = make_app(db_path, clock=clock, decks_dir=mini_decks)
+    async with app.run_test(size=SIZE) as pilot:
+        person = studied(app.store, clock)
+        await app.push_screen(DrillScreen(person))
+        await pilot.pause()
+        drill = app.screen
+        while drill.prompt.direction != "produce":
+            await answer_any(pilot, drill)
+        box = drill.query_one("#typed-input")
+        assert drill.mode == "typed" and app.focused is box
+        for key in ("x", "y", "z", "backspace", "backspace", "a", "b", "left", "c", "home", "d"):
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        for _ in range(5):
+            await pilot.pause()
+        assert box.value == "dxacb"

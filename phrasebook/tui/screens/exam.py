@@ -32,6 +32,7 @@ from phrasebook.i18n import t
 from phrasebook.modes import LISTENING, TYPED
 from phrasebook.people import Person
 from phrasebook.tui.widgets.answer import render_diff
+from phrasebook.tui.widgets.field import Field
 from phrasebook.tui.widgets.keybar import KeyBar
 
 EXAM_KEYS = [("1-4", "exam_tui.key_pick"), ("Enter", "exam_tui.key_next"), ("PgUp/PgDn", "exam_tui.key_move"),
@@ -102,7 +103,7 @@ class ExamScreen(Screen):
         with Vertical(id="card"):
             for wid in ("meta", "ask", "prompt", "prompt-aid"):
                 yield Static(id=wid)
-            yield Input(id="exam-input", disabled=True, select_on_focus=False)  # coming back must not wipe it
+            yield Field(id="exam-input", disabled=True, select_on_focus=False)  # coming back must not wipe it
             yield Static(id="exam-options")
         yield Static(id="exam-hint", classes="hint")
         yield KeyBar(*EXAM_KEYS, id="keys")

@@ -15,6 +15,7 @@ from phrasebook.choices import Choice
 from phrasebook.i18n import t
 from phrasebook.scheduler import RATINGS
 from phrasebook.tui.format import interval
+from phrasebook.tui.widgets.field import Field
 
 GRADE_NAMES = {1: "grade.again", 2: "grade.hard", 3: "grade.good", 4: "grade.easy"}
 VERDICT_STYLE = {Outcome.RIGHT: "bold green", Outcome.ALMOST: "bold yellow", Outcome.WRONG: "bold red"}
@@ -50,7 +51,7 @@ class TypedAnswer(Vertical):
     """An input line; after Enter, the verdict and (when close) what differed, word by word."""
 
     def compose(self) -> ComposeResult:
-        yield Input(id="typed-input", disabled=True)  # enabled only while a typed answer is asked
+        yield Field(id="typed-input", disabled=True)  # enabled only while a typed answer is asked
         yield Static(id="typed-verdict")
         yield Static(id="typed-diff")
 

@@ -1,15 +1,21 @@
-"""A form field that moves on at Enter before the next key is read.
+"""An input box that handles every key in the order it was typed.
 
-Textual handles Enter through a binding that fires only after the key has bubbled up to the app, and the
-screen moves focus only after that; keys typed ahead in the meantime (a fast typist, a paste, tmux) would all
-land in the field just left: both PINs in the first box. A `Field` acts on Enter as it reads it and passes any
-key still queued for it to the field that now has focus, in order.
+Textual runs an Input's editing keys (Backspace, ←, Home, Enter…) through bindings that fire only after the key
+has bubbled up to the app, while letters are inserted at once; in a burst (a fast typist, a paste, tmux) the
+letters queued behind a Backspace went in first ("xy⌫ab" gave "xya"), and after Enter the screen moved focus
+only later, so keys typed ahead landed in the field just left: both PINs in the first box. A `Field` runs its
+editing keys as it reads them, acts on Enter at once, and passes any key still queued for it to the widget that
+now has focus, in order.
 """
 
 from __future__ import annotations
 
 from textual import events
 from textual.widgets import Input
+
+# Input's own editing bindings, key → action (Enter is Field's own below).
+EDITING = {key.strip(): binding.action for binding in Input.BINDINGS for key in binding.key.split(",")
+           if binding.action != "submit"}
 
 
 class Field(Input):
@@ -22,6 +28,11 @@ class Field(Input):
             event.stop()
             event.prevent_default()
             focused._forward_event(events.Key(event.key, event.character))
+            return
+        if event.key in EDITING:
+            event.stop()
+            event.prevent_default()
+            await self.run_action(EDITING[event.key])
             return
         if event.key != "enter":
             await super()._on_key(event)
