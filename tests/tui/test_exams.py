@@ -8,7 +8,7 @@ import json
 from datetime import timedelta
 
 import pytest
-from textual.widgets import SelectionList
+from textual.widgets import SelectionList, Static
 
 from phrasebook.exams import create_exam, get_exam, list_exams
 from phrasebook.people import create_person, find_person
@@ -23,7 +23,10 @@ SIZE = (100, 36)  # the narrowest the screens must fit
 
 
 def text(app, selector: str) -> str:
-    return str(app.screen.query_one(selector).render())
+    """What a widget shows; for a container (the options), the texts of its rows on screen."""
+    widget = app.screen.query_one(selector)
+    shown = [w for w in widget.query(Static) if w.parent.display] or [widget]
+    return " ".join(str(w.render()) for w in shown)
 
 
 def screen_text(app) -> str:

@@ -3,6 +3,8 @@ listening (with its fallback), switching modes mid-session, extra practice and a
 
 from __future__ import annotations
 
+from textual.widgets import Static
+
 from phrasebook.audio import speak_offline
 from phrasebook.audio.speech import Utterance
 from phrasebook.doctor import check
@@ -35,7 +37,10 @@ def studied(store, clock, days: float = 30):
 
 
 def text(app, selector: str) -> str:
-    return str(app.screen.query_one(selector).render())
+    """What a widget shows; for a container (the options), the texts of its rows on screen."""
+    widget = app.screen.query_one(selector)
+    shown = [w for w in widget.query(Static) if w.parent.display] or [widget]
+    return " ".join(str(w.render()) for w in shown)
 
 
 async def answer_any(pilot, drill) -> None:

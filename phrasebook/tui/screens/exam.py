@@ -31,7 +31,7 @@ from phrasebook.exams import Exam
 from phrasebook.i18n import t
 from phrasebook.modes import LISTENING, TYPED
 from phrasebook.people import Person
-from phrasebook.tui.widgets.answer import render_diff
+from phrasebook.tui.widgets.answer import ChoiceList, render_diff
 from phrasebook.tui.widgets.field import Field
 from phrasebook.tui.widgets.keybar import KeyBar
 
@@ -104,7 +104,7 @@ class ExamScreen(Screen):
             for wid in ("meta", "ask", "prompt", "prompt-aid"):
                 yield Static(id=wid)
             yield Field(id="exam-input", disabled=True, select_on_focus=False)  # coming back must not wipe it
-            yield Static(id="exam-options")
+            yield ChoiceList(id="exam-options")
         yield Static(id="exam-hint", classes="hint")
         yield KeyBar(*EXAM_KEYS, id="keys")
 
@@ -157,7 +157,7 @@ class ExamScreen(Screen):
         aid.update("" if hidden else q.prompt_aid or "")
         aid.display = bool(q.prompt_aid) and not hidden
         box = self.query_one("#exam-input", Input)
-        options = self.query_one("#exam-options", Static)
+        options = self.query_one("#exam-options", ChoiceList)
         if q.mode == TYPED:
             box.value, box.placeholder, box.disabled, box.display = q.typed or "", t("typed.placeholder", lang=lang), \
                 False, True
@@ -167,7 +167,7 @@ class ExamScreen(Screen):
         else:
             box.disabled, box.display = True, False
             options.display = True
-            options.update(self._options(q))
+            options.show(self._options(q))
             self.set_focus(None)
         keys = self.query_one(KeyBar)
         keys.pairs = tuple(TYPED_KEYS if q.mode == TYPED else EXAM_KEYS)
@@ -178,19 +178,10 @@ class ExamScreen(Screen):
             self.app.audio.play(Utterance(q.lang, q.prompt), offer=False)
 
     @staticmethod
-    def _options(q: Question) -> Text:
+    def _options(q: Question) -> list[tuple[Text, Text]]:
         """The options; the one picked is marked — never whether it is right."""
-        out = Text()
-        for i, option in enumerate(q.options):
-            if i:
-                out.append("\n")
-            if i == q.picked:
-                out.append(f" ▶{i + 1} ", style="bold reverse")
-                out.append(f"  {option}", style="bold")
-            else:
-                out.append(f"  {i + 1} ", style="reverse")
-                out.append(f"  {option}")
-        return out
+        return [(Text(f" ▶{i + 1} ", style="bold reverse"), Text(option, style="bold")) if i == q.picked
+                else (Text(f"  {i + 1} ", style="reverse"), Text(option)) for i, option in enumerate(q.options)]
 
     # -- answering ----------------------------------------------------------------------------------------
     def _save(self, *, typed: str | None = None, picked: int | None = None, at: datetime | None = None) -> bool:

@@ -3,6 +3,7 @@ the four choices, and the grade bar with the proposed grade marked."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from rich.text import Text
@@ -11,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Static
 
 from phrasebook.answers import DiffPart, Outcome, Score
-from phrasebook.choices import Choice
+from phrasebook.choices import OPTIONS, Choice
 from phrasebook.i18n import t
 from phrasebook.scheduler import RATINGS
 from phrasebook.tui.format import interval
@@ -89,24 +90,36 @@ class TypedAnswer(Vertical):
         diff.display = bool(score.diff)
 
 
-class ChoiceList(Static):
-    """Options numbered 1–4; once answered, the right one is marked ✓ and a wrong pick ✗."""
+class ChoiceList(Vertical):
+    """Options numbered 1–4, each in its own row so a long one wraps under its own text, not under the number.
+    In the drill, once answered, the right one is marked ✓ and a wrong pick ✗."""
+
+    def compose(self) -> ComposeResult:
+        for _ in range(OPTIONS):
+            with Horizontal(classes="option"):
+                yield Static(classes="option-mark")
+                yield Static(classes="option-text")
+
+    def show(self, rows: Sequence[tuple[Text, Text]]) -> None:
+        """One (number, option) pair of texts per row; rows beyond them are hidden."""
+        for i, row in enumerate(self.query(".option")):
+            row.display = i < len(rows)
+            if i < len(rows):
+                row.query_one(".option-mark", Static).update(rows[i][0])
+                row.query_one(".option-text", Static).update(rows[i][1])
 
     def set(self, choice: Choice, picked: int | None = None) -> None:
-        out = Text()
+        rows = []
         for i, option in enumerate(choice.options):
-            if i:
-                out.append("\n")
             if picked is None:
-                out.append(f" {i + 1} ", style="reverse")
-                out.append(f"  {option}")
+                rows.append((Text(f" {i + 1} ", style="reverse"), Text(option)))
             elif i == choice.correct:
-                out.append(f" {i + 1} ✓ {option}", style="bold green")
+                rows.append((Text(f" {i + 1} ✓", style="bold green"), Text(option, style="bold green")))
             elif i == picked:
-                out.append(f" {i + 1} ✗ {option}", style="strike red")
+                rows.append((Text(f" {i + 1} ✗", style="strike red"), Text(option, style="strike red")))
             else:
-                out.append(f" {i + 1}   {option}", style="dim")
-        self.update(out)
+                rows.append((Text(f" {i + 1}  ", style="dim"), Text(option, style="dim")))
+        self.show(rows)
 
 
 class GradeBar(Horizontal):
