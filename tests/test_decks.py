@@ -115,3 +115,28 @@ def test_duplicate_deck_ids_across_files(tmp_path):
 def test_bundled_decks_are_valid():
     decks = load_decks(paths.decks_dir())
     assert decks and all(d.phrases for d in decks)
+
+
+@pytest.mark.parametrize("version", [str(2**63), str(-(2**63) - 1), "99999999999999999999999", "0"])
+def test_version_outside_sqlite_integers_names_the_field(tmp_path, version):
+    """2**63 passed validation, then import raised OverflowError (Python int too large for SQLite INTEGER)."""
+    found = problems(tmp_path, GOOD.replace("version = 1", f"version = {version}"))
+    assert [(p.key, p.field) for p in found] == [("deck.err.bad_version", "version")]
+    assert "deck.toml 字段 version" in found[0].message() and "9223372036854775807" in found[0].message()
+
+
+def test_largest_sqlite_integer_is_a_version(tmp_path):
+    path = tmp_path / "deck.toml"
+    path.write_text(GOOD.replace("version = 1", f"version = {2**63 - 1}"), encoding="utf-8")
+    assert load_deck(path, SCENARIOS).version == 2**63 - 1
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("x = " + "[" * 5000 + "]" * 5000 + "\n", "deck.err.too_deep"),  # RecursionError inside tomllib
+    ("x = " + "{a = " * 3000 + "1" + "}" * 3000 + "\n", "deck.err.too_deep"),
+    ("x = 1" + "0" * 5000 + "\n", "deck.err.huge_number"),  # ValueError: int past Python's 4300-digit conversion limit
+])
+def test_pathological_toml_is_a_deck_error(tmp_path, text, key):
+    found = problems(tmp_path, GOOD + text)
+    assert [p.key for p in found] == [key]
+    assert found[0].message().startswith(str(tmp_path / "deck.toml"))
