@@ -87,16 +87,28 @@ def _toml_line(err: tomllib.TOMLDecodeError) -> int | None:
     return int(found.group(1)) if found else None
 
 
+def parse_toml(data: bytes, name: str) -> dict:
+    """A TOML file's table: UTF-8, with or without the BOM Windows Notepad writes; every failure a DeckError."""
+    try:
+        return tomllib.loads(data.removeprefix(b"\xef\xbb\xbf").decode("utf-8"))
+    except UnicodeDecodeError:
+        raise DeckError([Problem(name, "deck.err.encoding")]) from None
+    except tomllib.TOMLDecodeError as err:
+        raise DeckError([Problem(name, "deck.err.toml", {"error": err}, line=_toml_line(err))]) from None
+    except RecursionError:  # tomllib parses nested arrays and inline tables recursively
+        raise DeckError([Problem(name, "deck.err.too_deep")]) from None
+    except ValueError:  # an integer past Python's digit limit for int("…")
+        raise DeckError([Problem(name, "deck.err.huge_number", {"digits": sys.get_int_max_str_digits()})]) from None
+
+
 def load_scenarios(folder: Path) -> dict[str, dict[str, str]]:
     """The service stages from `_scenarios.toml`, in file (visit) order."""
     path = folder / "_scenarios.toml"
     try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
+        data = path.read_bytes()
     except FileNotFoundError:
         raise DeckError([Problem(str(path), "deck.err.missing_file")]) from None
-    except tomllib.TOMLDecodeError as err:
-        raise DeckError([Problem(str(path), "deck.err.toml", {"error": err}, line=_toml_line(err))]) from None
+    return parse_toml(data, str(path))
 
 
 def load_deck(path: Path, scenarios: dict[str, object]) -> Deck:
@@ -106,16 +118,7 @@ def load_deck(path: Path, scenarios: dict[str, object]) -> Deck:
         data_bytes = path.read_bytes()
     except OSError as err:
         raise DeckError([Problem(name, "deck.err.unreadable", {"error": err.strerror})]) from None
-    try:
-        raw = tomllib.loads(data_bytes.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise DeckError([Problem(name, "deck.err.encoding")]) from None
-    except tomllib.TOMLDecodeError as err:
-        raise DeckError([Problem(name, "deck.err.toml", {"error": err}, line=_toml_line(err))]) from None
-    except RecursionError:  # tomllib parses nested arrays and inline tables recursively
-        raise DeckError([Problem(name, "deck.err.too_deep")]) from None
-    except ValueError:  # an integer past Python's digit limit for int("…")
-        raise DeckError([Problem(name, "deck.err.huge_number", {"digits": sys.get_int_max_str_digits()})]) from None
+    raw = parse_toml(data_bytes, name)
     problems: list[Problem] = []
     deck = _check_deck(raw, name, scenarios, problems)
     if problems or deck is None:

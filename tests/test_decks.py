@@ -140,3 +140,34 @@ def test_pathological_toml_is_a_deck_error(tmp_path, text, key):
     found = problems(tmp_path, GOOD + text)
     assert [p.key for p in found] == [key]
     assert found[0].message().startswith(str(tmp_path / "deck.toml"))
+
+
+def test_deck_saved_with_a_bom_by_notepad_loads(tmp_path):
+    """Windows Notepad saves UTF-8 with a BOM: the deck looked fine but was a cryptic TOML error at line 1."""
+    path = tmp_path / "deck.toml"
+    path.write_bytes(GOOD.encode("utf-8-sig"))
+    assert load_deck(path, SCENARIOS).phrases[0].translations["en"] == "Hello."
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-16", "utf-16-le"])
+def test_deck_in_another_encoding_names_the_file(tmp_path, encoding):
+    path = tmp_path / "题库.toml"
+    path.write_bytes(GOOD.replace("测试", "测试窗口").encode(encoding))
+    with pytest.raises(DeckError) as err:
+        load_deck(path, SCENARIOS)
+    assert [p.key for p in err.value.problems] == ["deck.err.encoding"]
+    assert err.value.message().startswith(f"{path}: ") and "UTF-8" in err.value.message()
+
+
+@pytest.mark.parametrize(("data", "key"), [
+    ((paths.decks_dir() / "_scenarios.toml").read_text(encoding="utf-8").encode("utf-8-sig"), None),
+    ((paths.decks_dir() / "_scenarios.toml").read_text(encoding="utf-8").encode("gbk"), "deck.err.encoding"),
+])
+def test_scenarios_file_with_a_bom_loads_and_in_gbk_is_named(tmp_path, data, key):
+    (tmp_path / "_scenarios.toml").write_bytes(data)
+    if key is None:
+        assert load_scenarios(tmp_path) == SCENARIOS
+        return
+    with pytest.raises(DeckError) as err:
+        load_scenarios(tmp_path)
+    assert [p.key for p in err.value.problems] == [key] and "_scenarios.toml" in err.value.message()
