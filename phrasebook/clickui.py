@@ -253,3 +253,21 @@ def prompt(text: str, **kwargs) -> str:
     """click.prompt with the UI language's suffix (a full-width colon in Chinese)."""
     return click.prompt(text, prompt_suffix=t("cli.prompt_suffix"), **kwargs)
 
+
+
+MAX_ID = 2**63 - 1  # SQLite's INTEGER: a larger id cannot even be looked up
+ID = click.IntRange(1, MAX_ID)
+
+
+class IdOrTitle(click.ParamType):
+    """An exam by id or by title: digits (full-width too, or with a sign) are an id and must be one SQLite holds."""
+
+    name = "text"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int):
+            return ID.convert(value, param, ctx)
+        text = unicodedata.normalize("NFKC", value).strip()
+        if text.lstrip("+-").isdigit():
+            return ID.convert(text, param, ctx)
+        return value

@@ -33,7 +33,9 @@ class Options:
         if sync:
             from phrasebook.importer import sync_if_changed
 
-            sync_if_changed(store, paths.decks_dir())
+            synced = sync_if_changed(store, paths.decks_dir())
+            if synced and synced.skipped:
+                click.echo(synced.report(), err=True)
         return store
 
     @staticmethod

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from phrasebook.clickui import IdOrTitle
 from phrasebook.clock import local, utcnow
 from phrasebook.errors import PhrasebookError
 from phrasebook.i18n import t
@@ -75,7 +76,7 @@ def register(cli: click.Group, group_cls: type[click.Group]) -> None:
         click.echo(t("exam_cli.count", count=len(results)))
 
     @exam.command("show", help=t("exam_cli.help.show"))
-    @click.argument("which", metavar="EXAM")
+    @click.argument("which", metavar="EXAM", type=IdOrTitle())
     @click.option("--answers", "with_answers", is_flag=True, help=t("exam_cli.help.answers"))
     @click.pass_obj
     def exam_show(opts, which, with_answers) -> None:
@@ -103,7 +104,7 @@ def register(cli: click.Group, group_cls: type[click.Group]) -> None:
         _table(headers + ([t("exam.col.answer")] if with_answers else []), rows)
 
     @exam.command("results", help=t("exam_cli.help.results"))
-    @click.argument("which", metavar="EXAM")
+    @click.argument("which", metavar="EXAM", type=IdOrTitle())
     @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
                   help=t("exam_cli.help.format"))
     @click.option("--table", "table", type=click.Choice(TABLES), help=t("exam_cli.help.table"))
@@ -135,7 +136,7 @@ def register(cli: click.Group, group_cls: type[click.Group]) -> None:
             click.echo(t("exam_cli.written", file=output, trainees=len(results.trainees)), err=True)
 
     @exam.command("delete", help=t("exam_cli.help.delete"))
-    @click.argument("which", metavar="EXAM")
+    @click.argument("which", metavar="EXAM", type=IdOrTitle())
     @click.option("--force", is_flag=True, help=t("exam_cli.help.force"))
     @click.pass_obj
     def exam_delete(opts, which, force) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from phrasebook.clickui import ID
 from phrasebook.clock import utcnow
 from phrasebook.errors import PhrasebookError
 from phrasebook.i18n import t
@@ -67,7 +68,7 @@ def register(cli: click.Group, group_cls: type[click.Group]) -> None:
                  str(a.due_on), f"{a.target:.0%}"] for a in found])
 
     @assign.command("remove", help=t("cli.people_help.assign_remove"))
-    @click.argument("assignment_id", type=int)
+    @click.argument("assignment_id", type=ID)
     @click.pass_obj
     def assign_remove(opts, assignment_id) -> None:
         from phrasebook.assignments import unassign

@@ -6,6 +6,7 @@ A deck is plain text a trainer edits; the database only ever sees a deck that pa
 from __future__ import annotations
 
 import re
+import sys
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ LANGUAGES = ("en", "ja", "ko", "ru")
 SPEAKERS = ("clerk", "applicant")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 DECK_KEYS = {"id", "version", "languages", "title", "description", "phrases"}
+MAX_INTEGER = 2**63 - 1  # SQLite's INTEGER: a larger version could not be stored
 PHRASE_KEYS = {"id", "scenario", "speaker", "zh", "translations", "alternatives", "note", "pinyin"}
 
 
@@ -85,16 +87,28 @@ def _toml_line(err: tomllib.TOMLDecodeError) -> int | None:
     return int(found.group(1)) if found else None
 
 
+def parse_toml(data: bytes, name: str) -> dict:
+    """A TOML file's table: UTF-8, with or without the BOM Windows Notepad writes; every failure a DeckError."""
+    try:
+        return tomllib.loads(data.removeprefix(b"\xef\xbb\xbf").decode("utf-8"))
+    except UnicodeDecodeError:
+        raise DeckError([Problem(name, "deck.err.encoding")]) from None
+    except tomllib.TOMLDecodeError as err:
+        raise DeckError([Problem(name, "deck.err.toml", {"error": err}, line=_toml_line(err))]) from None
+    except RecursionError:  # tomllib parses nested arrays and inline tables recursively
+        raise DeckError([Problem(name, "deck.err.too_deep")]) from None
+    except ValueError:  # an integer past Python's digit limit for int("…")
+        raise DeckError([Problem(name, "deck.err.huge_number", {"digits": sys.get_int_max_str_digits()})]) from None
+
+
 def load_scenarios(folder: Path) -> dict[str, dict[str, str]]:
     """The service stages from `_scenarios.toml`, in file (visit) order."""
     path = folder / "_scenarios.toml"
     try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
+        data = path.read_bytes()
     except FileNotFoundError:
         raise DeckError([Problem(str(path), "deck.err.missing_file")]) from None
-    except tomllib.TOMLDecodeError as err:
-        raise DeckError([Problem(str(path), "deck.err.toml", {"error": err}, line=_toml_line(err))]) from None
+    return parse_toml(data, str(path))
 
 
 def load_deck(path: Path, scenarios: dict[str, object]) -> Deck:
@@ -104,12 +118,7 @@ def load_deck(path: Path, scenarios: dict[str, object]) -> Deck:
         data_bytes = path.read_bytes()
     except OSError as err:
         raise DeckError([Problem(name, "deck.err.unreadable", {"error": err.strerror})]) from None
-    try:
-        raw = tomllib.loads(data_bytes.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise DeckError([Problem(name, "deck.err.encoding")]) from None
-    except tomllib.TOMLDecodeError as err:
-        raise DeckError([Problem(name, "deck.err.toml", {"error": err}, line=_toml_line(err))]) from None
+    raw = parse_toml(data_bytes, name)
     problems: list[Problem] = []
     deck = _check_deck(raw, name, scenarios, problems)
     if problems or deck is None:
@@ -127,8 +136,8 @@ def _check_deck(raw: dict, name: str, scenarios: dict[str, object], problems: li
     if not isinstance(deck_id, str) or not ID_RE.match(deck_id):
         bad("deck.err.bad_id", "id")
     version = raw.get("version")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        bad("deck.err.bad_version", "version")
+    if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version <= MAX_INTEGER:
+        bad("deck.err.bad_version", "version", max=MAX_INTEGER)
     languages = raw.get("languages")
     if not isinstance(languages, list) or not languages:
         bad("deck.err.no_languages", "languages")
@@ -244,6 +253,14 @@ def _check_phrase(
 
 def load_decks(folder: Path, only: list[Path] | None = None) -> list[Deck]:
     """Load every deck of `folder` (or just `only`); all problems of all files come back in one DeckError."""
+    decks, problems = read_decks(folder, only)
+    if problems:
+        raise DeckError(problems)
+    return decks
+
+
+def read_decks(folder: Path, only: list[Path] | None = None) -> tuple[list[Deck], list[Problem]]:
+    """The decks that passed, and the problems of those that did not (start-up leaves those out)."""
     scenarios = load_scenarios(folder)
     problems: list[Problem] = []
     decks: list[Deck] = []
@@ -259,6 +276,4 @@ def load_decks(folder: Path, only: list[Path] | None = None) -> list[Deck]:
             continue
         owners[deck.id] = path
         decks.append(deck)
-    if problems:
-        raise DeckError(problems)
-    return decks
+    return decks, problems

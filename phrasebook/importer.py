@@ -14,16 +14,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from phrasebook.clock import iso, utcnow
+from phrasebook.i18n import t
 from phrasebook.paths import deck_files, decks_dir, file_digest
 from phrasebook.store import Store
 from phrasebook.store import content as q
 
 if TYPE_CHECKING:
-    from phrasebook.decks import Deck
+    from phrasebook.decks import Deck, Problem
 
 
 DERIVATION_VERSION = "4"  # bump when pinyin/romanisation code changes what it derives
 DERIVATION_FILES = ("_pinyin.toml", "_romaji.toml")
+SKIPPED_SHOWN = 5  # problems listed at start-up; `deck validate` lists them all
 
 
 def derivation_stamp() -> str:
@@ -45,6 +47,16 @@ class ImportResult:
     unchanged: list[str] = field(default_factory=list)
     retired: list[str] = field(default_factory=list)
     phrases: int = 0
+    skipped: list[Problem] = field(default_factory=list)  # at start-up: the problems of deck files left out
+
+    def report(self) -> str:
+        """The skipped files' problems as one message for the app or the terminal ("" when none)."""
+        if not self.skipped:
+            return ""
+        lines = [p.message() for p in self.skipped[:SKIPPED_SHOWN]]
+        if len(self.skipped) > SKIPPED_SHOWN:
+            lines.append(t("deck.skipped_more", count=len(self.skipped) - SKIPPED_SHOWN))
+        return t("deck.skipped", problems="\n".join(lines))
 
 
 def derive(deck: Deck) -> list[q.PhraseRow]:
@@ -108,20 +120,30 @@ def import_decks(
     return result
 
 
-def sync_folder(store: Store, folder: Path, *, force: bool = False) -> ImportResult:
-    """Bring the database in line with a deck folder: import changed files, retire decks whose file is gone."""
-    from phrasebook.decks import load_decks, load_scenarios
+def sync_folder(store: Store, folder: Path, *, force: bool = False, skip_bad: bool = False) -> ImportResult:
+    """Bring the database in line with a deck folder: import changed files, retire decks whose file is gone.
+
+    A bad file stops the whole sync (DeckError), unless `skip_bad` (start-up): then it is left out and its problems
+    come back in `skipped`; what the database holds of that deck stays as it was (its file is not gone)."""
+    from phrasebook.decks import load_scenarios, read_decks
 
     folder = folder.resolve()
-    decks = load_decks(folder)
+    decks, problems = read_decks(folder)
+    if problems and not skip_bad:
+        from phrasebook.decks import DeckError
+
+        raise DeckError(problems)
     ids = {d.id for d in decks}
-    files = {str(p) for p in deck_files(folder)}
+    files = deck_files(folder)
+    order = {path: i for i, path in enumerate(files)}  # file order, also when a file before it was left out
     gone = [deck_id for deck_id, (_digest, source) in q.deck_digests(store).items()
-            if deck_id not in ids and Path(source).parent == folder and source not in files]
-    return import_decks(
+            if deck_id not in ids and Path(source).parent == folder and Path(source) not in order]
+    result = import_decks(
         store, decks, scenarios=load_scenarios(folder),
-        positions={d.id: i for i, d in enumerate(decks)}, retire=gone, force=force,
+        positions={d.id: order.get(d.path, i) for i, d in enumerate(decks)}, retire=gone, force=force,
     )
+    result.skipped = problems
+    return result
 
 
 def folder_changed(store: Store, folder: Path) -> bool:
@@ -136,7 +158,8 @@ def folder_changed(store: Store, folder: Path) -> bool:
 
 
 def sync_if_changed(store: Store, folder: Path) -> ImportResult | None:
-    """What the app and CLI do on start: re-import the deck folder only when its files changed."""
+    """What the app and CLI do on start: re-import the deck folder only when its files changed. A bad deck file
+    must not stop everyone's start: it is left out and reported (`skipped`), the others load."""
     if folder.is_dir() and folder_changed(store, folder):
-        return sync_folder(store, folder)
+        return sync_folder(store, folder, skip_bad=True)
     return None

@@ -20,6 +20,8 @@ from phrasebook.errors import PhrasebookError
 
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
+ZIP_MAGIC = b"PK\x03\x04"  # XLSX is a zip
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # old .xls
 
 
 @dataclass(frozen=True)
@@ -86,9 +88,12 @@ def read_rows(path: Path) -> list[list[str]]:
     if not path.is_file():
         raise PhrasebookError("roster.err.missing_file", file=path)
     if suffix in CSV_SUFFIXES:
-        text = decode(path.read_bytes(), path.name)
-        return [[cell_text(c) for c in row] for row in csv.reader(io.StringIO(text, newline=""),
-                                                                   delimiter=_delimiter(text))]
+        data = path.read_bytes()
+        if data.startswith(ZIP_MAGIC):  # a workbook saved under a .csv name: read what it really is
+            return _read_xlsx(path)
+        if data.startswith(OLE_MAGIC):
+            raise PhrasebookError("roster.err.old_excel", file=path.name)
+        return _read_csv(decode(data, path.name), path.name)
     if suffix in XLSX_SUFFIXES:
         return _read_xlsx(path)
     if suffix == ".xls":
@@ -96,21 +101,76 @@ def read_rows(path: Path) -> list[list[str]]:
     raise PhrasebookError("roster.err.file_type", file=path.name)
 
 
-def _read_xlsx(path: Path) -> list[list[str]]:
-    import zipfile
+def _read_csv(text: str, name: str) -> list[list[str]]:
+    rows: list[list[str]] = []
+    try:
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)):
+            rows.append([cell_text(c) for c in row])
+    except csv.Error:  # a cell past csv's field limit: junk, or a quote never closed that swallowed the rest
+        raise PhrasebookError("roster.err.cell_too_long", file=name, row=len(rows) + 1,
+                              limit=csv.field_size_limit()) from None
+    return rows
 
+
+def _read_xlsx(path: Path) -> list[list[str]]:
     from openpyxl import load_workbook
 
     try:
-        book = load_workbook(path, data_only=True)  # cached formula results, not formulas
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
-        raise PhrasebookError("roster.err.unreadable", file=path.name, error=err) from None
+        with open(path, "rb") as fh:  # a file, not a name: openpyxl refuses names not ending in .xlsx
+            book = load_workbook(fh, data_only=True)  # cached formula results, not formulas
+        try:
+            if not book.worksheets:  # openpyxl skips sheets whose part is missing
+                raise xlsx_damage(path, otherwise="roster.err.no_sheet")
+            sheet = book.worksheets[0]
+            return [[cell_text(c) for c in row] for row in sheet.iter_rows(min_row=1, max_row=sheet.max_row,
+                                                                            values_only=True)]
+        finally:
+            book.close()
+    except PhrasebookError:
+        raise
+    except Exception:  # openpyxl raises whatever its parsers meet (ParseError, IndexError, zlib…)
+        raise xlsx_damage(path) from None
+
+
+def xlsx_damage(path: Path, otherwise: str = "roster.err.damaged") -> PhrasebookError:
+    """Why a workbook openpyxl could not read is unreadable: not a workbook at all, or which part is damaged."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    data = path.read_bytes()
     try:
-        sheet = book.worksheets[0]
-        return [[cell_text(c) for c in row] for row in sheet.iter_rows(min_row=1, max_row=sheet.max_row,
-                                                                        values_only=True)]
-    finally:
-        book.close()
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        key = "roster.err.damaged" if data.startswith(ZIP_MAGIC) else "roster.err.not_xlsx"
+        return PhrasebookError(key, file=path.name)
+    with archive:
+        names = set(archive.namelist())
+        if "[Content_Types].xml" not in names and "xl/workbook.xml" not in names:
+            return PhrasebookError("roster.err.not_xlsx", file=path.name)
+        for info in archive.infolist():
+            try:
+                part = archive.read(info)
+                if info.filename.endswith((".xml", ".rels")):
+                    ElementTree.fromstring(part)
+            except Exception:  # bad CRC, bad deflate stream, bad XML: this part is damaged
+                return PhrasebookError("roster.err.damaged_part", file=path.name, part=info.filename)
+        for target in _workbook_targets(archive):
+            if target not in names:
+                return PhrasebookError("roster.err.missing_part", file=path.name, part=target)
+    return PhrasebookError(otherwise, file=path.name)
+
+
+def _workbook_targets(archive) -> list[str]:
+    """The parts xl/workbook.xml points to (sheets, styles…), as zip member names."""
+    from posixpath import join, normpath
+    from xml.etree import ElementTree
+
+    try:
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except KeyError:
+        return []
+    targets = [r.get("Target", "") for r in rels if r.get("TargetMode") != "External"]
+    return [t.lstrip("/") if t.startswith("/") else normpath(join("xl", t)) for t in targets if t]
 
 
 def display_width(text: str) -> int:

@@ -90,3 +90,26 @@ def test_doctor_on_a_mistyped_path_says_there_is_no_database_and_makes_none(tmp_
         assert result.exit_code == 1
         assert key_text in result.output and str(missing) in result.output
     assert not (tmp_path / "nonexist").exists()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_deck_version_past_sqlite_integers_in_validate_import_and_every_start(tmp_path, mini_decks, lang):
+    """version = 2**63 passed `deck validate`, then `deck import` was an OverflowError traceback, and with the file
+    in decks/ every command (and the app) failed to start."""
+    from tests.test_cli_i18n import real
+
+    env = {"PHRASEBOOK_DECKS": str(mini_decks)}
+    db = str(tmp_path / "p.db")
+    good = (mini_decks / "mini.toml").read_text(encoding="utf-8")
+    (mini_decks / "other.toml").write_text(good.replace('id = "mini"', 'id = "other"', 1), encoding="utf-8")
+    big = tmp_path / "big.toml"
+    big.write_text(good.replace("version = 1", f"version = {2**63}").replace('"mini"', '"big"', 1), encoding="utf-8")
+    field = "字段 version" if lang == "zh" else "field version"
+    for command in (["deck", "validate", str(big)], ["deck", "import", str(big)]):
+        result = real("--ui-lang", lang, "--db", db, *command, env=env)
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+        assert f"big.toml {field}" in result.stderr and "9223372036854775807" in result.stderr
+    (mini_decks / "mini.toml").write_text(good.replace("version = 1", f"version = {2**63}"), encoding="utf-8")
+    listed = real("--ui-lang", lang, "--db", db, "deck", "list", env=env)
+    assert listed.returncode == 0 and "Traceback" not in listed.stderr, listed.stderr
+    assert f"mini.toml {field}" in listed.stderr and "other" in listed.stdout and "mini" not in listed.stdout

@@ -115,3 +115,59 @@ def test_duplicate_deck_ids_across_files(tmp_path):
 def test_bundled_decks_are_valid():
     decks = load_decks(paths.decks_dir())
     assert decks and all(d.phrases for d in decks)
+
+
+@pytest.mark.parametrize("version", [str(2**63), str(-(2**63) - 1), "99999999999999999999999", "0"])
+def test_version_outside_sqlite_integers_names_the_field(tmp_path, version):
+    """2**63 passed validation, then import raised OverflowError (Python int too large for SQLite INTEGER)."""
+    found = problems(tmp_path, GOOD.replace("version = 1", f"version = {version}"))
+    assert [(p.key, p.field) for p in found] == [("deck.err.bad_version", "version")]
+    assert "deck.toml 字段 version" in found[0].message() and "9223372036854775807" in found[0].message()
+
+
+def test_largest_sqlite_integer_is_a_version(tmp_path):
+    path = tmp_path / "deck.toml"
+    path.write_text(GOOD.replace("version = 1", f"version = {2**63 - 1}"), encoding="utf-8")
+    assert load_deck(path, SCENARIOS).version == 2**63 - 1
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("x = " + "[" * 5000 + "]" * 5000 + "\n", "deck.err.too_deep"),  # RecursionError inside tomllib
+    ("x = " + "{a = " * 3000 + "1" + "}" * 3000 + "\n", "deck.err.too_deep"),
+    ("x = 1" + "0" * 5000 + "\n", "deck.err.huge_number"),  # ValueError: int past Python's 4300-digit conversion limit
+])
+def test_pathological_toml_is_a_deck_error(tmp_path, text, key):
+    found = problems(tmp_path, GOOD + text)
+    assert [p.key for p in found] == [key]
+    assert found[0].message().startswith(str(tmp_path / "deck.toml"))
+
+
+def test_deck_saved_with_a_bom_by_notepad_loads(tmp_path):
+    """Windows Notepad saves UTF-8 with a BOM: the deck looked fine but was a cryptic TOML error at line 1."""
+    path = tmp_path / "deck.toml"
+    path.write_bytes(GOOD.encode("utf-8-sig"))
+    assert load_deck(path, SCENARIOS).phrases[0].translations["en"] == "Hello."
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-16", "utf-16-le"])
+def test_deck_in_another_encoding_names_the_file(tmp_path, encoding):
+    path = tmp_path / "题库.toml"
+    path.write_bytes(GOOD.replace("测试", "测试窗口").encode(encoding))
+    with pytest.raises(DeckError) as err:
+        load_deck(path, SCENARIOS)
+    assert [p.key for p in err.value.problems] == ["deck.err.encoding"]
+    assert err.value.message().startswith(f"{path}: ") and "UTF-8" in err.value.message()
+
+
+@pytest.mark.parametrize(("data", "key"), [
+    ((paths.decks_dir() / "_scenarios.toml").read_text(encoding="utf-8").encode("utf-8-sig"), None),
+    ((paths.decks_dir() / "_scenarios.toml").read_text(encoding="utf-8").encode("gbk"), "deck.err.encoding"),
+])
+def test_scenarios_file_with_a_bom_loads_and_in_gbk_is_named(tmp_path, data, key):
+    (tmp_path / "_scenarios.toml").write_bytes(data)
+    if key is None:
+        assert load_scenarios(tmp_path) == SCENARIOS
+        return
+    with pytest.raises(DeckError) as err:
+        load_scenarios(tmp_path)
+    assert [p.key for p in err.value.problems] == [key] and "_scenarios.toml" in err.value.message()

@@ -103,3 +103,34 @@ def test_demo_until_far_dates_is_a_message(run, until):
     """`demo --until 0001-01-01` raised ValueError (year 0 is out of range) from astimezone."""
     result = run("demo", "--trainees", "1", "--reviews", "0", "--until", until)
     assert result.exit_code == 1 and "--until" in result.output
+
+
+ID_COMMANDS = [["assign", "remove"], ["exam", "show"], ["exam", "results"], ["exam", "delete"]]
+
+
+@pytest.mark.parametrize("command", ID_COMMANDS, ids=" ".join)
+@pytest.mark.parametrize("value", [str(2**63), "99999999999999999999999", "0", "-1", str(-(2**63) - 1),
+                                   "１" + "0" * 25])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_ids_past_64_bits_zero_or_negative_are_usage_errors(run, command, value, lang):
+    """`assign remove 99999999999999999999999` (and exam show|results|delete) raised OverflowError: Python int too
+    large to convert to SQLite INTEGER. Now every id is checked by click: a usage error (exit 2) in the UI language."""
+    from click.testing import CliRunner
+
+    from phrasebook.commands import cli
+
+    result = CliRunner().invoke(cli, ["--ui-lang", lang, *command, "--", value])
+    assert isinstance(result.exception, SystemExit) and result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert result.output.startswith("用法：" if lang == "zh" else "Usage:"), result.output
+    assert "9223372036854775807" in result.output and ("不在范围" in result.output) == (lang == "zh"), result.output
+
+
+def test_an_exam_is_still_found_by_its_title_or_its_id(run, mini_decks):
+    """EXAM stays "an id or a title": only digit strings are checked as ids."""
+    from click.testing import CliRunner
+
+    from phrasebook.commands import cli
+
+    result = CliRunner().invoke(cli, ["exam", "show", "没有这个考核"])
+    assert result.exit_code == 1 and "没有这个考核" in result.output

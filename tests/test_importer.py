@@ -97,3 +97,27 @@ def test_derivation_change_reimports(mini_store, mini_decks, monkeypatch):
     assert folder_changed(mini_store, mini_decks)
     assert sync_folder(mini_store, mini_decks).imported == ["mini"]
     assert not folder_changed(mini_store, mini_decks)
+
+
+def test_a_bad_deck_at_start_is_reported_and_the_others_still_load(mini_store, mini_decks):
+    """Start-up (sync_if_changed): a deck whose version is past SQLite's integers used to stop every command and
+    the app for everyone (OverflowError); now it is left out and reported, its stored version is kept as it was,
+    and the other decks' changes load, each deck all or nothing."""
+    from phrasebook.importer import sync_if_changed
+
+    mini = mini_decks / "mini.toml"
+    other = mini.read_text(encoding="utf-8").replace('id = "mini"', 'id = "other"', 1)
+    (mini_decks / "other.toml").write_text(other, encoding="utf-8")
+    edit(mini, "version = 1", f"version = {2**63}")
+    stored_mini = [tuple(r) for r in mini_store.rows("SELECT * FROM phrases p JOIN decks d ON d.id = p.deck_id "
+                                                     "WHERE d.id = 'mini' ORDER BY p.phrase_id")]
+    result = sync_if_changed(mini_store, mini_decks)
+    assert result.imported == ["other"]
+    assert [(p.file, p.key, p.field) for p in result.skipped] == [(str(mini), "deck.err.bad_version", "version")]
+    assert mini_store.value("SELECT retired FROM decks WHERE id = 'mini'") == 0
+    assert [tuple(r) for r in mini_store.rows("SELECT * FROM phrases p JOIN decks d ON d.id = p.deck_id "
+                                              "WHERE d.id = 'mini' ORDER BY p.phrase_id")] == stored_mini
+    again = sync_if_changed(mini_store, mini_decks)  # reported at every start until the file is fixed
+    assert again.imported == [] and [p.key for p in again.skipped] == ["deck.err.bad_version"]
+    with pytest.raises(DeckError):  # `deck import` of the folder stays all-or-nothing
+        sync_folder(mini_store, mini_decks)

@@ -122,7 +122,7 @@ def test_header_problems(tmp_path):
 @pytest.mark.parametrize(("name", "data", "key"), [
     ("old.xls", b"\xd0\xcf\x11\xe0", "roster.err.old_excel"),
     ("notes.docx", b"x", "roster.err.file_type"),
-    ("broken.xlsx", b"not a zip", "roster.err.unreadable"),
+    ("broken.xlsx", b"not a zip", "roster.err.not_xlsx"),
 ])
 def test_unreadable_files_are_one_clear_error(tmp_path, name, data, key):
     path = tmp_path / name

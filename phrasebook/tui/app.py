@@ -35,9 +35,10 @@ class PhrasebookApp(App):
     ]
 
     def __init__(self, store: Store, *, clock: Callable[[], datetime] = utcnow,
-                 scheduler: Scheduler | None = None) -> None:
+                 scheduler: Scheduler | None = None, deck_problems: str = "") -> None:
         super().__init__()
         self.store = store
+        self.deck_problems = deck_problems  # deck files left out at start: said once the app is up
         self.clock = clock
         self._scheduler = scheduler
         self._audio: AudioControl | None = None
@@ -69,6 +70,8 @@ class PhrasebookApp(App):
 
     def on_mount(self) -> None:
         self.title = t("app.title")
+        if self.deck_problems:
+            self.notify(self.deck_problems, severity="error", timeout=30, markup=False)
         self.store.start_checkpointer()  # a long-running process: checkpoints off the answer path
         from phrasebook import netfs
 
@@ -111,10 +114,10 @@ def make_app(db_path: Path | str | None = None, *, ui_lang: str | None = None,
     from phrasebook.importer import sync_if_changed
 
     store = open_store(paths.db_path(db_path))
-    sync_if_changed(store, decks_dir or paths.decks_dir())
+    synced = sync_if_changed(store, decks_dir or paths.decks_dir())
     chosen = ui_lang or os.environ.get(i18n.ENV_UI_LANG) or settings_q.setting(store, UI_LANG_SETTING)
     i18n.set_language(chosen)
-    return PhrasebookApp(store, clock=clock, scheduler=scheduler)
+    return PhrasebookApp(store, clock=clock, scheduler=scheduler, deck_problems=synced.report() if synced else "")
 
 
 def run(db_path: Path, ui_lang: str | None = None) -> int:

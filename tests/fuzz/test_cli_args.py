@@ -33,6 +33,9 @@ langs = st.one_of(st.sampled_from(["en", "ja", "ko", "ru", "zh", "EN", "en-US", 
 counts = st.one_of(st.integers(-5, 10**6).map(str), st.sampled_from(["0", "-1", "1e3", "3.5", "", "十"]),
                    st.text(max_size=6))
 words = st.one_of(st.sampled_from(["第1期", "T1", "C1", "mini", "nobody", "", "-", "--help"]), st.text(max_size=14))
+# ids as typed: small, negative, zero, past SQLite's 64 bits, full-width digits, or an exam's title
+ids = st.one_of(counts, st.integers(2**63, 2**80).map(str), st.integers(-(2**80), -(2**63)).map(str),
+                st.sampled_from([str(2**63 - 1), str(2**63), str(-(2**63)), "１２", "+1", "0x10"]), words)
 targets = st.one_of(st.sampled_from(["90%", "0.9", "0", "101", "nan", "inf", "-5%", "%", ""]), st.text(max_size=6))
 # relative paths inside the example's own folder (no absolute paths, no '..': the fuzz must not write elsewhere)
 names = st.text(st.characters(blacklist_characters="/\\\x00", blacklist_categories=("Cs",)), min_size=1,
@@ -48,7 +51,12 @@ def _commands():
                        "--target", a[4]]),
         st.tuples(words, langs, dates).map(
             lambda a: ["assign", "add", "--trainee", a[0], "--all-decks", "--lang", a[1], "--due", a[2]]),
-        st.tuples(counts).map(lambda a: ["assign", "remove", a[0]]),
+        st.tuples(ids).map(lambda a: ["assign", "remove", "--", a[0]]),
+        st.tuples(ids, st.booleans()).map(lambda a: ["exam", "show", "--", a[0]] + (["--answers"] if a[1] else [])),
+        st.tuples(ids, st.sampled_from(["table", "csv", "json"])).map(
+            lambda a: ["exam", "results", "--format", a[1], "--", a[0]]),
+        st.tuples(ids).map(lambda a: ["exam", "delete", "--", a[0]]),
+        st.tuples(words).map(lambda a: ["exam", "list", "--cohort", a[0]]),
         st.tuples(counts, words, st.sampled_from(["table", "csv", "json", "xlsx", "pdf"])).map(
             lambda a: ["report", "--days", a[0], "--department", a[1], "--format", a[2]]),
         st.tuples(words, words, st.sampled_from(["trainee", "trainer", "boss"])).map(
@@ -97,7 +105,7 @@ def assert_clean_outcome(result, args) -> None:
     event(f"{args[0]} exit {result.exit_code}")
 
 
-@fuzz(60)
+@fuzz(80)
 @given(_commands())
 def test_mistyped_arguments_end_in_a_message(template, monkeypatch_module, args):
     db, _decks = template

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from phrasebook import paths
 from phrasebook.decks import DeckError, load_decks
 from phrasebook.errors import PhrasebookError
-from phrasebook.importer import sync_folder
+from phrasebook.importer import sync_folder, sync_if_changed
 from phrasebook.store import open_store
 
 from . import fuzz
@@ -26,10 +26,11 @@ from .toml_writer import dumps
 MINI = Path(__file__).parents[1] / "fixtures" / "decks" / "mini.toml"
 BASE = tomllib.loads(MINI.read_text(encoding="utf-8"))
 FILE_LEVEL = {"deck.err.toml", "deck.err.encoding", "deck.err.unreadable", "deck.err.phrase_not_table",
-              "deck.err.duplicate_deck"}
+              "deck.err.duplicate_deck", "deck.err.too_deep", "deck.err.huge_number"}
 
 junk = st.one_of(
-    st.integers(-3, 10**12), st.floats(allow_nan=True), st.booleans(), st.text(max_size=12), st.just(""),
+    st.integers(-3, 10**12), st.integers(-(2**70), 2**70), st.sampled_from([2**63 - 1, 2**63, -(2**63) - 1, 0]),
+    st.floats(allow_nan=True), st.booleans(), st.text(max_size=12), st.just(""),
     st.just("  \t"), st.lists(st.one_of(st.integers(), st.text(max_size=4)), max_size=3),
     st.dictionaries(st.text(max_size=6), st.one_of(st.integers(), st.text(max_size=6)), max_size=3),
     st.datetimes(), st.dates(),
@@ -113,8 +114,15 @@ def _drop_none(node: object) -> object:
 def broken_bytes(draw) -> bytes:
     """The deck file's bytes, damaged: cut short, random bytes spliced in, or saved in another encoding."""
     text = MINI.read_text(encoding="utf-8")
-    kind = draw(st.sampled_from(["truncate", "splice", "encoding", "bom+encoding"]))
+    kind = draw(st.sampled_from(["truncate", "splice", "encoding", "bom+encoding", "deep", "huge"]))
     data = text.encode("utf-8")
+    if kind == "deep":  # tomllib recurses into nested arrays and inline tables
+        depth = draw(st.integers(1, 3000))
+        opening, closing = draw(st.sampled_from([("[", "]"), ("{a = ", "}")]))
+        return data + f"\nx = {opening * depth}1{closing * depth}\n".encode()
+    if kind == "huge":  # an integer past SQLite's 64 bits or Python's 4300-digit conversion limit
+        digits = draw(st.sampled_from([19, 20, 25, 4300, 4301, 6000]))
+        return data.replace(b"version = 1", b"version = " + b"9" * digits, 1)
     if kind == "truncate":
         return data[: draw(st.integers(0, len(data) - 1))]
     if kind == "splice":
@@ -145,20 +153,24 @@ def assert_names_file_and_field(err: DeckError, path: Path) -> None:
     assert "Traceback" not in err.message()
 
 
-def check_deck_file(folder: Path, data: bytes) -> None:
+def check_deck_file(folder: Path, data: bytes) -> object:
+    """The decks loaded (without their digest), or the problems' keys and messages."""
     path = folder / "mini.toml"
     path.write_bytes(data)
     try:
-        load_decks(folder)
+        return [{**vars(d), "digest": None} for d in load_decks(folder)]
     except DeckError as err:
         assert_names_file_and_field(err, path)
+        return [(p.key, p.message()) for p in err.problems]
 
 
 @fuzz(40)
 @given(mutated_decks())
 def test_mutated_deck_is_a_clear_deck_error(doc):
+    """…and the same file saved with a BOM (Windows Notepad) gives exactly the same outcome."""
     with deck_folder() as folder:
-        check_deck_file(folder, dumps(_drop_none(doc)).encode("utf-8"))
+        data = dumps(_drop_none(doc)).encode("utf-8")
+        assert check_deck_file(folder, b"\xef\xbb\xbf" + data) == check_deck_file(folder, data)
 
 
 @fuzz(40)
@@ -201,4 +213,14 @@ def test_import_is_all_or_nothing(data):
             assert db_dump(db) == before, err.message()
         else:
             event("imported")
+            store.close()
+            return
+        store = open_store(db)  # start-up: the broken deck is left out and reported, the other one loads
+        try:
+            result = sync_if_changed(store, folder)
+            assert result.skipped and result.imported == ["other"], result
+            assert all("mini.toml" in p.message() for p in result.skipped)
+            assert store.value("SELECT version FROM decks WHERE id = 'other'") == 2
+            assert store.value("SELECT version FROM decks WHERE id = 'mini' AND retired = 0") == 1
+        finally:
             store.close()

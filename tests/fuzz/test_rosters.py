@@ -1,13 +1,19 @@
 """Rosters as spreadsheets really come: random headers (missing, duplicated, decorated), random cells (numbers,
 blanks, junk, over-long text, duplicate staff numbers), CSV in UTF-8/BOM/GBK/UTF-16 with any delimiter, XLSX with
-typed cells, empty files. Every import either succeeds whole or fails with problems located by row and column and
+typed cells, empty files; and as they arrive damaged: a real openpyxl workbook with one part (or the zip itself) cut
+off, garbled, dropped or replaced, CSV with a cell past the csv module's field limit, a stray quote, a NUL or a
+lone carriage return. Every import either succeeds whole or fails with problems located by row and column and
 the database exactly as before."""
 
 from __future__ import annotations
 
+import io
+import re
 import shutil
 import sqlite3
 import tempfile
+import zipfile
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -28,7 +34,10 @@ CELL_LEVEL = {"roster.err.duplicate_column", "roster.err.scientific", "roster.er
               "person.invalid.staff_no_empty", "person.err.staff_no_format", "person.err.name_empty",
               "person.err.name_long", "person.invalid.department_long", "person.invalid.counter_long"}
 FILE_LEVEL = {"roster.err.empty", "roster.err.no_rows", "roster.err.missing_columns", "roster.err.encoding",
-              "roster.err.unreadable"}
+              "roster.err.not_xlsx", "roster.err.damaged", "roster.err.damaged_part", "roster.err.missing_part",
+              "roster.err.no_sheet", "roster.err.cell_too_long"}
+PARTS = ("[Content_Types].xml", "_rels/.rels", "docProps/app.xml", "docProps/core.xml", "xl/workbook.xml",
+         "xl/_rels/workbook.xml.rels", "xl/styles.xml", "xl/theme/theme1.xml", "xl/worksheets/sheet1.xml")
 
 header_cell = st.one_of(
     st.sampled_from([alias for names in ALIASES.values() for alias in names]),
@@ -80,6 +89,40 @@ def plausible_tables(draw) -> list[list[object]]:
     return [header, *rows]
 
 
+@dataclass(frozen=True)
+class Damaged:
+    """A real workbook of `table`, then `part` (None: the zip file itself) cut at `at` (a share of its length),
+    garbled there with `junk`, dropped, or replaced by `junk`."""
+
+    table: list[list[object]]
+    part: str | None
+    how: str
+    at: float
+    junk: bytes
+
+    def apply(self, data: bytes) -> bytes | None:
+        cut = int(len(data) * self.at)
+        return {"cut": data[:cut], "garble": data[:cut] + self.junk + data[cut + len(self.junk):],
+                "drop": None, "junk": self.junk}[self.how]
+
+
+damaged_workbooks = st.builds(Damaged, st.one_of(plausible_tables(), tables()), st.sampled_from([*PARTS, None]),
+                              st.sampled_from(["cut", "cut", "garble", "garble", "drop", "junk"]),
+                              st.floats(0, 1), st.binary(min_size=1, max_size=12))
+odd_cell = st.one_of(st.builds(lambda ch, n: ch * n, st.sampled_from(["x", "长", '"']), st.integers(131_000, 140_000)),
+                     st.sampled_from(['"王芳', 'A"1', "\x00", "a\rb", '""""', "\u2028", "\ufeff工号"]))
+
+
+@st.composite
+def odd_csv(draw) -> bytes:
+    """A CSV as a careless export writes it: one cell dropped in as it is, without quoting."""
+    table = draw(plausible_tables())
+    lines = [",".join(_quote(_text(c), ",") for c in row) for row in table]
+    at = draw(st.integers(0, len(lines)))
+    lines.insert(at, ",".join([draw(st.sampled_from(["A900", "", "王芳"])), draw(odd_cell)]))
+    return "\r\n".join(lines).encode(draw(st.sampled_from(["utf-8", "utf-8-sig", "gb18030"])), errors="replace")
+
+
 def _text(value: object) -> str:
     return "" if value is None else str(value)
 
@@ -87,9 +130,13 @@ def _text(value: object) -> str:
 @st.composite
 def roster_files(draw) -> tuple[str, bytes | list[list[object]]]:
     """(file name, contents): CSV bytes in some encoding, or the cells of an XLSX sheet, or an empty file."""
-    kind = draw(st.sampled_from(["csv", "csv", "xlsx", "empty"]))
+    kind = draw(st.sampled_from(["csv", "csv", "xlsx", "empty", "damaged", "damaged", "odd_csv"]))
     if kind == "empty":
         return draw(st.sampled_from(["r.csv", "r.xlsx", "r.txt"])), b""
+    if kind == "damaged":
+        return draw(st.sampled_from(["r.xlsx", "r.xlsx", "r.csv"])), draw(damaged_workbooks)
+    if kind == "odd_csv":
+        return draw(st.sampled_from(["r.csv", "r.txt"])), draw(odd_csv())
     table = draw(st.one_of(tables(), plausible_tables()))
     if kind == "xlsx":
         return "r.xlsx", table
@@ -112,10 +159,29 @@ def _write(folder: Path, name: str, contents) -> Path:
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     book = Workbook()
-    for row in contents:  # control characters cannot be stored in XLSX at all: no roster can contain them
+    table = contents.table if isinstance(contents, Damaged) else contents
+    for row in table:  # control characters cannot be stored in XLSX at all: no roster can contain them
         book.active.append([ILLEGAL_CHARACTERS_RE.sub("", c) if isinstance(c, str) else c for c in row])
     book.save(path)
+    if isinstance(contents, Damaged):
+        path.write_bytes(_damage(path.read_bytes(), contents))
     return path
+
+
+def _damage(data: bytes, damage: Damaged) -> bytes:
+    """The workbook with its clock readings fixed (so an example repeats byte for byte), then damaged."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zin:
+        parts = [(info.filename, zin.read(info)) for info in zin.infolist()]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, part in parts:
+            part = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", b"2026-11-23T01:00:00Z", part)
+            changed = damage.apply(part) if name == damage.part else part
+            if changed is not None:
+                zout.writestr(zipfile.ZipInfo(name, date_time=(2026, 11, 23, 1, 0, 0)), changed,
+                              compress_type=zipfile.ZIP_DEFLATED)
+    whole = out.getvalue()
+    return (damage.apply(whole) or b"") if damage.part is None else whole
 
 
 @pytest.fixture(scope="module")
@@ -138,7 +204,7 @@ def dump(path: Path) -> list[str]:
         conn.close()
 
 
-@fuzz(60)
+@fuzz(100)
 @given(roster_files(), st.booleans())
 def test_roster_imports_whole_or_not_at_all(template, spec, into_cohort):
     name, contents = spec
@@ -164,10 +230,11 @@ def test_roster_imports_whole_or_not_at_all(template, spec, into_cohort):
                     assert problem.row and problem.column is not None, problem
             assert path.name in err.message()
             return
-        except PhrasebookError as err:  # the file itself (encoding, not a spreadsheet): before any row
+        except PhrasebookError as err:  # the file itself (encoding, not a spreadsheet, damaged): before any row
             store.close()
             event(f"refused: {err.key}")
             assert dump(db) == before and err.key in FILE_LEVEL | {"roster.err.file_type"}, err.key
+            assert path.name in err.message()
             return
         event("imported")
         staff = {r["staff_no"] for r in store.rows("SELECT staff_no FROM people")}

@@ -105,3 +105,20 @@ async def test_leaving_a_drill_before_answering_says_so_and_what_is_still_due(db
         await pilot.press("enter", "a", "space", "3", "escape")  # one answered: what is left is still said
         await pilot.pause()
         assert app.screen.summary.answered == 1 and "还有待练：学习中 0 · 复习 0 · 新卡 5" in text_of(app)
+
+
+async def test_a_bad_deck_does_not_stop_the_app_it_is_reported(db_path, mini_decks, clock):
+    """A deck in decks/ whose version is past SQLite's integers: the app would not start (OverflowError) for
+    anyone. Now it starts, says which file and field, and the other decks load."""
+    good = (mini_decks / "mini.toml").read_text(encoding="utf-8")
+    (mini_decks / "other.toml").write_text(good.replace('id = "mini"', 'id = "other"', 1), encoding="utf-8")
+    (mini_decks / "mini.toml").write_text(good.replace("version = 1", f"version = {2**63}"), encoding="utf-8")
+    (mini_decks / "x.toml").write_text(good[: good.index("[[phrases]]")].replace('"mini"', '"x"'), encoding="utf-8")
+    app = make_app(db_path, clock=clock, decks_dir=mini_decks)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "首次使用：创建协调员" in text_of(app)
+        [note] = [n.message for n in app._notifications]
+        assert "mini.toml 字段 version" in note and "9223372036854775807" in note
+        assert "x.toml 字段 phrases: 题库里没有句子（[[phrases]]）" in note
+        assert [r["id"] for r in app.store.rows("SELECT id FROM decks")] == ["other"]

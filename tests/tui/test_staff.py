@@ -144,6 +144,33 @@ async def test_roster_import_error_is_shown_and_nothing_imported(programme, tmp_
         assert app.screen.query_one("#members").row_count == 1
 
 
+async def test_roster_import_of_damaged_files_says_so_and_stays(programme, tmp_path):
+    """A workbook with its sheet cut off and a CSV with a 200,000-character cell: each used to end the trainer's
+    app with a traceback (ParseError, csv.Error); now the form names the file and part or row, and stays open."""
+    from tests.test_roster_damaged import SHEET, damaged, half
+
+    app = programme
+    cut = damaged(tmp_path, SHEET, half)
+    long_csv = tmp_path / "长.csv"
+    long_csv.write_text("工号,姓名\r\nC10," + "长" * 200_000 + "\r\n", encoding="utf-8-sig")
+    people_before = app.store.value("SELECT count(*) FROM people")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_as(app, pilot, "T1")
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("i")
+        await pilot.pause()
+        for path, says in ((cut, SHEET), (long_csv, "第 2 行")):
+            app.screen.query_one("#path").value = str(path)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, RosterImportScreen)
+            error = str(app.screen.query_one("#error").render())
+            assert path.name in error and says in error, error
+        assert app.is_running
+        assert app.store.value("SELECT count(*) FROM people") == people_before
+
+
 async def test_assign_from_the_tui(programme, clock):
     app = programme
     async with app.run_test(size=SIZE) as pilot:
