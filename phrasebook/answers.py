@@ -63,6 +63,9 @@ NEGATION_WORDS = {
 }
 # Where a negation is part of a word (Japanese verb endings, Korean 않다/없다/아니다/-지 마세요): counted as text.
 NEGATION_MARKS = {"ja": ("ない", "なかっ", "ません", "ずに"), "ko": ("않", "없", "아니", "마세요", "마십시오")}
+# Set phrases that carry a negative ending but say no "not": an apology (すみません) left out or added is a
+# missing polite word, not a reversed meaning. Taken out before the marks are counted.
+NOT_NEGATIONS = {"ja": ("すみません", "すいません", "申し訳ありません", "申し訳ございません", "申し訳ない")}
 
 
 class Outcome(StrEnum):
@@ -224,6 +227,8 @@ def _numbers(text: str, lang: str) -> list[str]:
 def negations(text: str, lang: str) -> int:
     """How many negations the answer has (not, never, не, ない, 않…): a different count reverses the meaning."""
     key = normalise(text, lang)
+    for phrase in NOT_NEGATIONS.get(lang, ()):
+        key = key.replace(phrase, " ")
     words = NEGATION_WORDS.get(lang, frozenset())
     return sum(w in words for w in key.split()) + sum(key.count(mark) for mark in NEGATION_MARKS.get(lang, ()))
 

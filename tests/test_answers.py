@@ -303,3 +303,13 @@ def test_the_diff_shows_a_m_as_one_word():
     result = score("There's still a slot tomorrow from 9 to 9:30 p.m.", tr("appointment-004", "en"), "en")
     assert [(p.kind, p.typed, p.expected) for p in result.diff if p.kind != "equal"] == [("wrong", "p.m.", "a.m.")]
     assert result.diff[-1].expected == "a.m."  # no stray "m" after it
+
+
+def test_an_apology_left_out_is_a_missing_polite_word_not_a_negation():
+    """すみません and 申し訳ありません end like a negation (〜ません) but say no "not": leaving one out is almost
+    (as "Sorry," left out in English), while the negation that follows still counts."""
+    sorry = tr("documents-015", "ja")  # すみません、ご本人が翻訳したものは使えません。
+    assert score(sorry.removeprefix("すみません、"), sorry, "ja").outcome is Outcome.ALMOST
+    refusal = tr("acceptance-021", "ja")  # 申し訳ありませんが、この申請は受理できません。
+    assert score("この申請は受理できません。", refusal, "ja").outcome is Outcome.ALMOST
+    assert score("申し訳ありませんが、この申請は受理できます。", refusal, "ja").outcome is Outcome.WRONG
