@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from phrasebook.errors import PhrasebookError
+from phrasebook.errors import PhrasebookError, os_reason
 
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -84,9 +84,16 @@ def _delimiter(text: str) -> str:
 
 def read_rows(path: Path) -> list[list[str]]:
     """Every row of the first sheet as text cells; list index + 1 is the row number the spreadsheet shows."""
-    suffix = path.suffix.lower()
     if not path.is_file():
         raise PhrasebookError("roster.err.missing_file", file=path)
+    try:
+        return _read_rows(path)
+    except OSError as err:  # no permission, a disk or network share failing mid-read
+        raise PhrasebookError("roster.err.unreadable", file=path, reason=os_reason(err)) from None
+
+
+def _read_rows(path: Path) -> list[list[str]]:
+    suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
         data = path.read_bytes()
         if data.startswith(ZIP_MAGIC):  # a workbook saved under a .csv name: read what it really is

@@ -156,3 +156,15 @@ def test_cli_import_of_a_damaged_workbook_is_one_sentence(tmp_path, lang):
     result = real("--ui-lang", lang, "--db", str(db), "trainee", "import", str(long_csv))
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
     assert "long.csv" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("name", ["名单.csv", "名单.xlsx"])
+def test_a_file_that_fails_while_read_is_one_sentence(tmp_path, name):
+    """An I/O error mid-read (a share dropping, a bad disk; here /proc/self/mem, which a read at 0 refuses with
+    EIO) named with the file and why, in the UI language — it was an OSError traceback."""
+    path = tmp_path / name
+    path.symlink_to("/proc/self/mem")
+    with pytest.raises(PhrasebookError) as err:
+        parse_roster(path)
+    assert err.value.key == "roster.err.unreadable"
+    assert err.value.message() == f"无法读取 {path}：磁盘读写出错"
