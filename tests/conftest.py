@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -147,17 +149,22 @@ class SmallDisk:
         self.filler.unlink(missing_ok=True)
 
 
-@pytest.fixture
-def small_disk(tmp_path):
-    """A disk that can really fill up (mounting needs root: skipped elsewhere)."""
+@contextmanager
+def tmpfs(folder: Path, size: str) -> Iterator[Path]:
+    """A disk of `size` that can really fill up (ENOSPC); mounting needs root: the test is skipped elsewhere."""
     import subprocess
 
-    folder = tmp_path / "small"
     folder.mkdir()
-    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(folder)],
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
                                            capture_output=True).returncode != 0:
         pytest.skip("mounting a small tmpfs needs root")
     try:
-        yield SmallDisk(folder)
+        yield folder
     finally:
         subprocess.run(["umount", "-l", str(folder)], capture_output=True)
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    with tmpfs(tmp_path / "small", "4m") as folder:
+        yield SmallDisk(folder)

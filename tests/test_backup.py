@@ -20,6 +20,7 @@ from phrasebook.people import StudySettings, create_person
 from phrasebook.scheduler import GOOD
 from phrasebook.session import DrillSession
 from phrasebook.store.migrations import LATEST
+from tests.conftest import tmpfs
 
 
 def invoke(db: Path, *args: str, input: str | None = None):
@@ -284,14 +285,9 @@ def test_a_full_disk_at_the_destination_is_reported_as_such_and_leaves_nothing(d
 
 @pytest.fixture
 def tiny_disk(tmp_path):
-    """A 64 KiB tmpfs: a disk that really fills up (ENOSPC). Needs root and a kernel that lets it mount."""
-    point = tmp_path / "tiny"
-    point.mkdir()
-    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(point)],
-                                           capture_output=True).returncode != 0:
-        pytest.skip("cannot mount a small tmpfs here (needs root)")
-    yield point
-    subprocess.run(["umount", str(point)], check=True)
+    """64 KiB: smaller than the database."""
+    with tmpfs(tmp_path / "tiny", "64k") as point:
+        yield point
 
 
 def test_a_disk_that_fills_up_is_reported_as_full_naming_the_backup(db, tiny_disk):
