@@ -184,14 +184,19 @@ def _lock(target: Path) -> sqlite3.Connection:
         raise PhrasebookError("restore.err.copy", path=target, error=snapshot.describe(err)) from None
 
 
+def _install(plan: RestorePlan, target: Path) -> None:
+    """The staged copy into `target`, through one connection holding the file exclusively."""
+    conn = _lock(target)
+    try:
+        snapshot.install(plan.staged, conn)
+    finally:
+        conn.close()
+
+
 def _install_new(plan: RestorePlan, target: Path) -> None:
     """No database yet: the restored one is made; a failure leaves no file behind."""
     try:
-        conn = _lock(target)
-        try:
-            snapshot.install(plan.staged, conn)
-        finally:
-            conn.close()
+        _install(plan, target)
     except BaseException as err:
         _remove(target)
         if isinstance(err, (*snapshot.SQLITE_ERRORS, OSError)):
@@ -248,11 +253,7 @@ def _install_over_unreadable(plan: RestorePlan, target: Path, first: Path) -> Pa
             for suffix in sides:
                 side_file(target, suffix).unlink()
             os.truncate(target, 0)
-            conn = _lock(target)
-            try:
-                snapshot.install(plan.staged, conn)
-            finally:
-                conn.close()
+            _install(plan, target)
         except BaseException as err:
             _put_back(safety, target, sides)
             if isinstance(err, (*snapshot.SQLITE_ERRORS, OSError, PhrasebookError)):
