@@ -455,3 +455,27 @@ async def test_a_listening_item_here_without_a_player_does_not_offer_to_make_the
         assert app.screen is sitting and not isinstance(app.screen, OfferScreen)
         assert any("播放器" in n.message for n in app._notifications)
         assert not any("按 p" in n.message for n in app._notifications)  # nor on autoplay
+
+
+async def test_answers_typed_ahead_go_to_their_own_items(programme, clock):
+    """A burst (a fast typist, tmux): "first⏎second" used to save "firstsecond" to the first item, the second
+    left empty — the keys after Enter reached the box before the exam had moved on."""
+    from textual import events
+
+    app = programme
+    set_exam(app, clock, modes=["typed"], items=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.push_screen(HomeScreen(find_person(app.store, "C1")))
+        await pilot.pause()
+        await pilot.press("e", "enter", "enter")
+        await pilot.pause()
+        sitting = app.screen
+        first = sitting.question.item_id
+        for ch in "first\rsecond":
+            app.post_message(events.Key("enter", None) if ch == "\r" else events.Key(ch, ch))
+        for _ in range(5):
+            await pilot.pause()
+        second = sitting.question.item_id
+        assert second != first and sitting.query_one("#exam-input").value == "second"
+        assert app.store.value("SELECT typed FROM exam_answers WHERE item_id = ?", (first,)) == "first"

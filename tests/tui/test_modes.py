@@ -372,3 +372,25 @@ async def test_keys_typed_fast_into_the_answer_box_keep_their_order(db_path, min
         for _ in range(5):
             await pilot.pause()
         assert box.value == "dxacb"
+
+
+async def test_keys_typed_ahead_after_submitting_reach_the_grading(db_path, mini_decks, clock, played):  # noqa: F811
+    """"zzz⏎⏎": the second Enter (accept the proposed grade) used to land in the hidden answer box and vanish,
+    leaving the card on its verdict."""
+    from textual import events
+
+    app = make_app(db_path, clock=clock, decks_dir=mini_decks)
+    async with app.run_test(size=SIZE) as pilot:
+        person = studied(app.store, clock)
+        await app.push_screen(DrillScreen(person))
+        await pilot.pause()
+        drill = app.screen
+        while drill.prompt.direction != "produce":
+            await answer_any(pilot, drill)
+        card = drill.prompt.card_id
+        for key in ("z", "z", "z", "enter", "enter"):
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        for _ in range(5):
+            await pilot.pause()
+        assert tuple(last_review(app.store)) == ("typed", 1, card)  # wrong → Again, accepted by the second Enter
+        assert drill.query_one("#typed-input").value == ""
