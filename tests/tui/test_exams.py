@@ -479,3 +479,22 @@ async def test_answers_typed_ahead_go_to_their_own_items(programme, clock):
         second = sitting.question.item_id
         assert second != first and sitting.query_one("#exam-input").value == "second"
         assert app.store.value("SELECT typed FROM exam_answers WHERE item_id = ?", (first,)) == "first"
+
+
+async def test_an_answer_kept_from_the_box_on_a_tick_counts_in_the_header(programme, clock):
+    """The header's 已答 count lagged: an answer autosaved on a tick (no Enter) was counted only on the next
+    item, so the header said 0 while the result said 1."""
+    app = programme
+    set_exam(app, clock, modes=["typed"], items=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.push_screen(HomeScreen(find_person(app.store, "C1")))
+        await pilot.pause()
+        await pilot.press("e", "enter", "enter")
+        await pilot.pause()
+        sitting = app.screen
+        assert "已答 0 题" in text(app, "#exam-head")
+        await pilot.press(*"Hello")
+        sitting.tick()
+        await pilot.pause()
+        assert "已答 1 题" in text(app, "#exam-head")

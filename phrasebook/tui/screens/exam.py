@@ -138,10 +138,7 @@ class ExamScreen(Screen):
     def show(self) -> None:
         q = self.question
         lang = t(f"lang.{q.lang}")
-        answered = sum(1 for x in self.questions if x.answered)
-        self.query_one("#exam-head", Static).update(t("exam_tui.head", title=self.exam.title, n=q.number,
-                                                      k=self.index + 1, total=len(self.questions),
-                                                      answered=answered))
+        self._draw_head()
         self.blocked = self.app.audio.blocker(Utterance(q.lang, q.prompt)) if q.mode == LISTENING else None
         if q.mode == TYPED:
             ask = t("typed.ask", lang=lang)
@@ -198,7 +195,14 @@ class ExamScreen(Screen):
                 self.notify(err.message(), severity="error")
             return False
         self.questions = questions(self.app.store, self.attempt)
+        self._draw_head()  # an answer kept from the box on a tick counts at once
         return True
+
+    def _draw_head(self) -> None:
+        answered = sum(1 for x in self.questions if x.answered)
+        self.query_one("#exam-head", Static).update(t("exam_tui.head", title=self.exam.title, n=self.question.number,
+                                                      k=self.index + 1, total=len(self.questions),
+                                                      answered=answered))
 
     def _keep_typed(self, *, at: datetime | None = None) -> bool:
         """Save what is in the answer box if it changed (on every tick, and before moving, submitting or leaving);
