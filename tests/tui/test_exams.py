@@ -48,6 +48,17 @@ def set_exam(app, clock, **changes):
     return create_exam(app.store, cohort=get_cohort(app.store, "第12期"), now=clock(), **(fields | changes))
 
 
+async def start_sitting(app, pilot) -> ExamScreen:
+    """C1 opens their exams from home and starts the first one."""
+    await pilot.pause()
+    await app.push_screen(HomeScreen(find_person(app.store, "C1")))
+    await pilot.pause()
+    await pilot.press("e", "enter", "enter")
+    await pilot.pause()
+    assert isinstance(app.screen, ExamScreen)
+    return app.screen
+
+
 async def test_a_trainer_sets_an_exam_in_the_form(programme, clock):
     app = programme
     async with app.run_test(size=SIZE) as pilot:
@@ -259,12 +270,7 @@ async def test_coming_back_to_a_typed_answer_keeps_it(programme, clock):
     app = programme
     set_exam(app, clock, modes=["typed"], items=3)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await app.push_screen(HomeScreen(find_person(app.store, "C1")))
-        await pilot.pause()
-        await pilot.press("e", "enter", "enter")
-        await pilot.pause()
-        sitting = app.screen
+        sitting = await start_sitting(app, pilot)
         first = sitting.question.item_id
         await pilot.press(*"Hello", "enter")
         await pilot.press("pageup")
@@ -292,12 +298,7 @@ async def test_an_answer_left_in_the_box_when_time_runs_out_counts(programme, cl
     set_exam(app, clock, modes=["typed"], items=2, minutes=1)
     key = {r["id"]: r for r in app.store.rows("SELECT * FROM exam_items")}
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await app.push_screen(HomeScreen(find_person(app.store, "C1")))
-        await pilot.pause()
-        await pilot.press("e", "enter", "enter")
-        await pilot.pause()
-        sitting = app.screen
+        sitting = await start_sitting(app, pilot)
         first = sitting.question.item_id
         await pilot.press(*key[first]["answer"])  # no Enter
         clock.advance(seconds=20)
@@ -442,12 +443,7 @@ async def test_a_listening_item_here_without_a_player_does_not_offer_to_make_the
     app = programme
     set_exam(app, clock, modes=["listening"], items=2)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await app.push_screen(HomeScreen(find_person(app.store, "C1")))
-        await pilot.pause()
-        await pilot.press("e", "enter", "enter")
-        await pilot.pause()
-        sitting = app.screen
+        sitting = await start_sitting(app, pilot)
         assert sitting.question.mode == "listening" and sitting.blocked == "no_player"
         assert "没有可用的播放器" in text(app, "#ask") and "按 p" not in text(app, "#ask")
         await pilot.press("p")
@@ -465,12 +461,7 @@ async def test_answers_typed_ahead_go_to_their_own_items(programme, clock):
     app = programme
     set_exam(app, clock, modes=["typed"], items=3)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await app.push_screen(HomeScreen(find_person(app.store, "C1")))
-        await pilot.pause()
-        await pilot.press("e", "enter", "enter")
-        await pilot.pause()
-        sitting = app.screen
+        sitting = await start_sitting(app, pilot)
         first = sitting.question.item_id
         for ch in "first\rsecond":
             app.post_message(events.Key("enter", None) if ch == "\r" else events.Key(ch, ch))
@@ -487,12 +478,7 @@ async def test_an_answer_kept_from_the_box_on_a_tick_counts_in_the_header(progra
     app = programme
     set_exam(app, clock, modes=["typed"], items=3)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await app.push_screen(HomeScreen(find_person(app.store, "C1")))
-        await pilot.pause()
-        await pilot.press("e", "enter", "enter")
-        await pilot.pause()
-        sitting = app.screen
+        sitting = await start_sitting(app, pilot)
         assert "已答 0 题" in text(app, "#exam-head")
         await pilot.press(*"Hello")
         sitting.tick()
