@@ -65,6 +65,16 @@ def doctor_agrees(db_path) -> bool:
         store.close()
 
 
+async def drill_at(app, pilot, clock, direction: str) -> DrillScreen:
+    """A studied trainee's drill, answered on until a card of `direction` (produce: a clerk line) is shown."""
+    await app.push_screen(DrillScreen(studied(app.store, clock)))
+    await pilot.pause()
+    drill = app.screen
+    while drill.prompt.direction != direction:
+        await answer_any(pilot, drill)
+    return drill
+
+
 def last_review(store):
     return store.row("SELECT mode, rating, card_id FROM reviews ORDER BY id DESC LIMIT 1")
 
@@ -265,12 +275,7 @@ async def test_undo_play_and_help_are_in_reach_while_typing(db_path, mini_decks,
 
     app = make_app(db_path, clock=clock, decks_dir=mini_decks)
     async with app.run_test(size=(100, 36)) as pilot:
-        person = studied(app.store, clock)
-        await app.push_screen(DrillScreen(person))
-        await pilot.pause()
-        drill = app.screen
-        while drill.prompt.direction != "produce":
-            await answer_any(pilot, drill)
+        drill = await drill_at(app, pilot, clock, "produce")
         await answer_any(pilot, drill)  # one typed answer graded…
         while drill.prompt.direction != "produce":
             await answer_any(pilot, drill)
@@ -302,12 +307,7 @@ async def test_switching_modes_keeps_the_cards_options(db_path, mini_decks, cloc
     """Cycling `m` must not re-draw the options: the one option that never changed would be the answer."""
     app = make_app(db_path, clock=clock, decks_dir=mini_decks)
     async with app.run_test(size=SIZE) as pilot:
-        person = studied(app.store, clock)
-        await app.push_screen(DrillScreen(person))
-        await pilot.pause()
-        drill = app.screen
-        while drill.prompt.direction != "recognise":
-            await answer_any(pilot, drill)
+        drill = await drill_at(app, pilot, clock, "recognise")
         assert drill.mode == "choice"
         first = drill.choice.options
         seen = []
@@ -359,12 +359,7 @@ async def test_keys_typed_fast_into_the_answer_box_keep_their_order(db_path, min
 
     app = make_app(db_path, clock=clock, decks_dir=mini_decks)
     async with app.run_test(size=SIZE) as pilot:
-        person = studied(app.store, clock)
-        await app.push_screen(DrillScreen(person))
-        await pilot.pause()
-        drill = app.screen
-        while drill.prompt.direction != "produce":
-            await answer_any(pilot, drill)
+        drill = await drill_at(app, pilot, clock, "produce")
         box = drill.query_one("#typed-input")
         assert drill.mode == "typed" and app.focused is box
         for key in ("x", "y", "z", "backspace", "backspace", "a", "b", "left", "c", "home", "d"):
@@ -381,12 +376,7 @@ async def test_keys_typed_ahead_after_submitting_reach_the_grading(db_path, mini
 
     app = make_app(db_path, clock=clock, decks_dir=mini_decks)
     async with app.run_test(size=SIZE) as pilot:
-        person = studied(app.store, clock)
-        await app.push_screen(DrillScreen(person))
-        await pilot.pause()
-        drill = app.screen
-        while drill.prompt.direction != "produce":
-            await answer_any(pilot, drill)
+        drill = await drill_at(app, pilot, clock, "produce")
         card = drill.prompt.card_id
         for key in ("z", "z", "z", "enter", "enter"):
             app.post_message(events.Key(key, key if len(key) == 1 else None))
