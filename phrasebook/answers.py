@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
@@ -21,6 +20,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from phrasebook import paths
+from phrasebook.decks import DeckError, parse_toml
 from phrasebook.numbers import digits_first, words_to_digits
 from phrasebook.scheduler import AGAIN, GOOD, HARD
 from phrasebook.slips import is_slip, negating_change
@@ -206,9 +206,9 @@ def _vocabulary(lang: str, folder: str) -> frozenset[str]:
     here is another real word, not a slip. Read from the deck files once; a file that cannot be read adds none."""
     words: set[str] = set()
     for path in paths.deck_files(Path(folder)):
-        try:
-            deck = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        try:  # the decks' own reader (a Notepad BOM is fine), not a second one
+            deck = parse_toml(path.read_bytes(), path.name)
+        except (OSError, DeckError):
             continue
         for phrase in deck.get("phrases", ()):
             texts = [phrase.get("translations", {}).get(lang), *phrase.get("alternatives", {}).get(lang, ())]

@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from phrasebook.errors import PhrasebookError, os_reason
-from phrasebook.store.dbfile import explain, is_environment
+from phrasebook.store.dbfile import check_file, explain, is_damage, is_environment
 
 BUSY_TIMEOUT_S = 10.0       # SQLite's busy handler, for every statement but BEGIN IMMEDIATE
 WRITE_RETRY_S = 5.0         # how much longer than the busy timeout a write keeps trying for the lock
@@ -214,8 +214,6 @@ def connect(path: Path) -> sqlite3.Connection:
 def _refusal(err: BaseException, path: Path) -> PhrasebookError:
     """Why the first statement on a file failed. Busy (another program holds it locked) is not damage: the
     file is fine and a retry will do, so it must not be reported as "not a Phrasebook database"."""
-    from phrasebook.store.dbfile import is_damage
-
     if is_busy(err):
         return PhrasebookError("dbfile.busy", path=path, error=err)
     if is_damage(err) or not isinstance(err, sqlite3.Error):
@@ -226,7 +224,6 @@ def _refusal(err: BaseException, path: Path) -> PhrasebookError:
 def open_store(path: Path | str, *, create: bool = True) -> Store:
     """Open (creating if needed, unless not `create`) and migrate the database at `path`. Checking commands
     (doctor) pass create=False: a mistyped --db must not become a new, empty, "healthy" database."""
-    from phrasebook.store.dbfile import check_file
     from phrasebook.store.migrations import migrate
 
     path = Path(path)
