@@ -73,16 +73,17 @@ def build(answer: Candidate, pool: Sequence[Candidate], *, lang: str, seed: str,
     taken = {normalise(answer.text, lang)} | {normalise(a, lang) for a in accepted}
     length = len(normalise(answer.text, lang))
     marked = markers(answer.text, lang)
-    tiers: list[list[tuple[Candidate, str]]] = [[] for _ in range(24)]
+    # Tiers, best first: the same speaker, then similar length, then the same scenario, then the number/code rank.
+    tiers: dict[tuple[bool, bool, bool, int], list[tuple[Candidate, str]]] = {}
     for c in pool:
         norm = normalise(c.text, lang)
         if c.key == answer.key or norm in taken or not norm:
             continue
-        same, similar = c.scenario == answer.scenario, _similar(len(norm), length)
-        rank = (0 if c.speaker == answer.speaker else 4) + (0 if similar else 2) + (0 if same else 1)
-        tiers[3 * rank + _marker_rank(markers(c.text, lang), marked)].append((c, norm))
+        tier = (c.speaker != answer.speaker, not _similar(len(norm), length), c.scenario != answer.scenario,
+                _marker_rank(markers(c.text, lang), marked))
+        tiers.setdefault(tier, []).append((c, norm))
     chosen: list[Candidate] = []
-    for tier in tiers:
+    for _rank, tier in sorted(tiers.items()):
         rng.shuffle(tier)
         for c, norm in tier:
             if len(chosen) == k - 1:
